@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# apply.sh KERNEL: check out a kernel tree for one of the three runs and
+# apply its patches with git am.
+#   series   pre-capability base + every patch of the series
+#   pre-cap  pre-capability base + the patches listed in series/pre-cap
+#   stock    Debian's tree        + the patches listed in series/stock
+# The tree is left alone when its base and patches have not changed, so
+# that an unchanged tree is not rebuilt.  Prints the tree's path.
+. "$(dirname "$0")/lib.sh"
+
+kernel=${1:?usage: apply.sh series|pre-cap|stock}
+rv=$(ref_version "$(current_base_version)")
+repo=$CACHE_DIR/linux.git
+
+case $kernel in
+series)
+	base=pre-cap
+	mapfile -t patches < <(cd "$SERIES_DIR" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-')
+	;;
+pre-cap | stock)
+	base=$kernel
+	mapfile -t patches < <(grep -v -e '^#' -e '^$' "$SERIES_DIR/$kernel")
+	;;
+*) die "KERNEL=$kernel: not one of series, pre-cap, stock" ;;
+esac
+base_commit=$(git -C "$repo" rev-parse -q --verify "base/$rv/$base") ||
+	die "no base/$rv/$base in $repo: run scripts/base.sh first"
+for p in "${patches[@]}"; do
+	[ -f "$SERIES_DIR/$p" ] || die "series/$kernel names $p, which is not in series/"
+done
+
+tree=$CACHE_DIR/trees/$rv/$kernel
+stamp=$tree.applied
+want=$( { echo "$base_commit"; for p in "${patches[@]}"; do cat "$SERIES_DIR/$p"; done; } | sha256sum | cut -d' ' -f1)
+
+stage_begin apply
+# A worktree left half-made by an interrupted run is made again.
+if [ -e "$tree" ] && ! git -C "$tree" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+	rm -rf "$tree" "$stamp"
+	git -C "$repo" worktree prune
+fi
+if [ ! -e "$tree" ]; then
+	log "git: checking out $kernel tree at $tree"
+	mkdir -p "$(dirname "$tree")"
+	git -C "$repo" worktree add -q --detach "$tree" "$base_commit"
+fi
+
+if [ "$(cat "$stamp" 2>/dev/null)" = "$want $(git -C "$tree" rev-parse HEAD)" ] &&
+	[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
+	log "$kernel tree is up to date (${#patches[@]} patches)"
+else
+	[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||
+		die "$tree has uncommitted changes; this tree is rebuilt from series/ on every run. Edit the series in the tree 'make tree' gives you, then 'make export'."
+	rm -f "$stamp"
+	git -C "$tree" am --abort >/dev/null 2>&1 || true
+	git -C "$tree" checkout -q --detach "$base_commit"
+	for p in "${patches[@]}"; do
+		if ! out=$(git -C "$tree" -c user.name=capcr -c user.email=capcr@localhost \
+				am -q --committer-date-is-author-date "$SERIES_DIR/$p" 2>&1); then
+			git -C "$tree" am --abort >/dev/null 2>&1 || true
+			printf '%s\n' "$out" >&2
+			die "series/$p does not apply to the $kernel tree (base/$rv/$base); git am said why above"
+		fi
+	done
+	git -C "$tree" branch -q -f "run/$rv/$kernel" HEAD
+	echo "$want $(git -C "$tree" rev-parse HEAD)" >"$stamp"
+	log "$kernel tree: applied ${#patches[@]} patches onto base/$rv/$base"
+fi
+stage_end
+printf '%s\n' "$tree"

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Prepare the two base trees in the cache's git repository:
+#   base/<version>/stock    Debian's linux-source-6.12 tarball as shipped
+#   base/<version>/pre-cap  the same with CAP_CHECKPOINT_RESTORE taken out
+#                           by base/pre-capability.patch
+# Prints nothing on stdout; records the package version and the tarball's
+# sha256 in $CACHE_DIR/base-<version>.txt for the run's report.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$CACHE_DIR/deb"
+
+offered_versions() {
+	apt-cache madison "$BASE_PACKAGE" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}'
+}
+
+resolve_version() {
+	local offered
+	offered=$(offered_versions)
+	if [ -z "$offered" ] && [ "$(id -u)" = 0 ]; then
+		apt-get update -qq
+		offered=$(offered_versions)
+	fi
+	if [ -z "${BASE_VERSION:-}" ]; then
+		[ -n "$offered" ] || die "apt offers no $BASE_PACKAGE; check /etc/apt/sources.list (Debian 12 has it in bookworm-security and bookworm-backports)"
+		# madison lists the newest first.
+		head -n 1 <<<"$offered"
+		return
+	fi
+	if ! grep -qxF -- "$BASE_VERSION" <<<"$offered"; then
+		# A tarball fetched earlier for this version still counts.
+		[ -f "$CACHE_DIR/deb/$(ref_version "$BASE_VERSION").tar.xz" ] && {
+			printf '%s' "$BASE_VERSION"; return; }
+		die "BASE_VERSION=$BASE_VERSION: apt does not offer this version of $BASE_PACKAGE. Versions offered: $(echo $offered | tr ' ' ',' | sed 's/,/, /g'). Pick one of them, or leave BASE_VERSION unset for the newest."
+	fi
+	printf '%s' "$BASE_VERSION"
+}
+
+# Fetches the .deb and takes the tarball out of it; the tarball's sha256
+# is recorded the first time and must match on every later run.
+fetch_tarball() {
+	local ver=$1 rv tarball sumfile sum tmp
+	rv=$(ref_version "$ver")
+	tarball=$CACHE_DIR/deb/$rv.tar.xz
+	sumfile=$CACHE_DIR/deb/$rv.sha256
+	if [ ! -f "$tarball" ]; then
+		tmp=$(mktemp -d "$CACHE_DIR/deb/tmp.XXXXXX")
+		# apt drops to the _apt user for downloads.
+		chmod 755 "$tmp"
+		trap 'rm -rf "$tmp"' EXIT
+		log "apt: downloading $BASE_PACKAGE=$ver"
+		(cd "$tmp" && apt-get download -qq "$BASE_PACKAGE=$ver") ||
+			die "apt-get download $BASE_PACKAGE=$ver failed"
+		dpkg-deb --fsys-tarfile "$tmp"/*.deb |
+			tar -x -C "$tmp" "./usr/src/$BASE_PACKAGE.tar.xz"
+		mv "$tmp/usr/src/$BASE_PACKAGE.tar.xz" "$tarball"
+		rm -rf "$tmp"
+		trap - EXIT
+	fi
+	sum=$(sha256sum "$tarball" | cut -d' ' -f1)
+	if [ -f "$sumfile" ]; then
+		[ "$(cat "$sumfile")" = "$sum" ] ||
+			die "$tarball: sha256 $sum does not match $(cat "$sumfile") recorded when it was first fetched. The file is damaged or was replaced: delete it and $sumfile to fetch it again."
+	else
+		echo "$sum" >"$sumfile"
+	fi
+	printf '%s' "$sum"
+}
+
+ver=$(resolve_version)
+rv=$(ref_version "$ver")
+stage_begin base
+sum=$(fetch_tarball "$ver")
+tarball=$CACHE_DIR/deb/$rv.tar.xz
+repo=$CACHE_DIR/linux.git
+[ -d "$repo" ] || git init -q --bare "$repo"
+FIXED_DATE="@$(stat -c %Y "$tarball") +0000"
+
+if ! git -C "$repo" rev-parse -q --verify "refs/heads/base/$rv/stock" >/dev/null; then
+	log "git: committing the $BASE_PACKAGE $ver tree"
+	tmp=$(mktemp -d "$CACHE_DIR/tmp.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	tar -xf "$tarball" -C "$tmp" --strip-components=1
+	# Debian's top-level .gitignore ignores everything: add with -f.
+	export GIT_DIR=$repo GIT_WORK_TREE=$tmp GIT_INDEX_FILE=$tmp.index
+	git add -A -f .
+	commit=$(git_fixed commit-tree "$(git write-tree)" \
+		-m "Debian $BASE_PACKAGE $ver" -m "tarball sha256: $sum")
+	git update-ref "refs/heads/base/$rv/stock" "$commit"
+	unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+	rm -rf "$tmp" "$tmp.index"
+	trap - EXIT
+fi
+
+if ! git -C "$repo" rev-parse -q --verify "refs/heads/base/$rv/pre-cap" >/dev/null; then
+	log "git: preparing the pre-capability base"
+	tmp=$(mktemp -d "$CACHE_DIR/tmp.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	export GIT_DIR=$repo GIT_INDEX_FILE=$tmp/index
+	git read-tree "base/$rv/stock"
+	# The preparation is applied to the index alone: no checkout needed.
+	git apply --cached "$PROJECT_DIR/base/pre-capability.patch" 2>"$tmp/err" || {
+		cat "$tmp/err" >&2
+		die "base/pre-capability.patch does not apply to $BASE_PACKAGE $ver. It was made for the version named in its header; update the patch for this version or pick that version with BASE_VERSION."
+	}
+	git mailinfo "$tmp/msg" /dev/null <"$PROJECT_DIR/base/pre-capability.patch" >"$tmp/info"
+	{ sed -n 's/^Subject: //p' "$tmp/info"; echo; cat "$tmp/msg"; } >"$tmp/message"
+	commit=$(git_fixed commit-tree "$(git write-tree)" -p "base/$rv/stock" -F "$tmp/message")
+	git update-ref "refs/heads/base/$rv/pre-cap" "$commit"
+	unset GIT_DIR GIT_INDEX_FILE
+	rm -rf "$tmp"
+	trap - EXIT
+fi
+
+{
+	echo "package: $BASE_PACKAGE $ver"
+	echo "tarball-sha256: $sum"
+	echo "stock: $(git -C "$repo" rev-parse "base/$rv/stock")"
+	echo "pre-cap: $(git -C "$repo" rev-parse "base/$rv/pre-cap")"
+} >"$CACHE_DIR/base-$rv.txt"
+printf '%s\n' "$ver" >"$CACHE_DIR/base-version"
+stage_end

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# build.sh KERNEL: configure and build the test kernel and the kselftests
+# of one tree (see apply.sh), out of tree in the cache.
+#
+# The config is tinyconfig plus kconfig/*.config plus the selftest's own
+# config fragment, everything else off: the VM needs little, and what is
+# not built costs no time.
+. "$(dirname "$0")/lib.sh"
+
+kernel=${1:?usage: build.sh series|pre-cap|stock}
+rv=$(ref_version "$(current_base_version)")
+tree=$CACHE_DIR/trees/$rv/$kernel
+out=$CACHE_DIR/build/$rv/$kernel
+[ -d "$tree" ] || die "no $kernel tree at $tree: run scripts/apply.sh $kernel first"
+mkdir -p "$out"
+export CCACHE_DIR=$CACHE_DIR/ccache CCACHE_BASEDIR=$CACHE_DIR
+KMAKE=(make -C "$tree" O="$out/kernel" LLVM=1 CC="ccache clang"
+	"${KMAKE_RUST[@]}" -j"$(nproc)")
+
+fragments=(
+	"$tree/kernel/configs/tiny-base.config" "$tree/kernel/configs/tiny.config"
+	"$tree/arch/x86/configs/tiny.config" "$PROJECT_DIR"/kconfig/*.config
+)
+selftest_config=$tree/tools/testing/selftests/$SELFTEST/config
+if [ -f "$selftest_config" ]; then
+	fragments+=("$selftest_config")
+else
+	selftest_config=
+fi
+
+stage_begin configure
+mkdir -p "$out/kernel"
+cat "${fragments[@]}" >"$out/fragments.new"
+if ! cmp -s "$out/fragments.new" "$out/fragments" || [ ! -f "$out/kernel/.config" ]; then
+	# allnoconfig with the fragments as KCONFIG_ALLCONFIG: what they do not
+	# ask for stays off, unlike olddefconfig which takes every default.
+	"${KMAKE[@]}" -s KCONFIG_ALLCONFIG="$out/fragments.new" allnoconfig >/dev/null
+	# tinyconfig's own fragments are wishes (some options are 32-bit only);
+	# ours and the selftest's must hold.
+	missing=$(grep -h '^CONFIG_' "$PROJECT_DIR"/kconfig/*.config ${selftest_config:+"$selftest_config"} |
+		sort -u | while read -r line; do
+		grep -qxF "$line" "$out/kernel/.config" || echo "$line"
+	done)
+	[ -z "$missing" ] || die "the kernel config did not take these options (a dependency is off, or the option is not in this tree): $(echo $missing)"
+	mv "$out/fragments.new" "$out/fragments"
+else
+	rm "$out/fragments.new"
+fi
+stage_end
+
+stage_begin build
+if ! "${KMAKE[@]}" bzImage >"$out/build.log" 2>&1; then
+	tail -n 40 "$out/build.log" >&2
+	die "the $kernel kernel failed to build; the end of $out/build.log is above"
+fi
+stage_end
+
+stage_begin selftests
+rm -rf "$out/kselftest"
+if ! make -C "$tree/tools/testing/selftests" TARGETS="$SELFTEST" \
+		O="$out/kselftest-build" RUSTC=/usr/bin/rustc \
+		INSTALL_PATH="$out/kselftest" install >"$out/selftests.log" 2>&1; then
+	tail -n 40 "$out/selftests.log" >&2
+	die "the kselftests failed to build in the $kernel tree; the end of $out/selftests.log is above"
+fi
+stage_end

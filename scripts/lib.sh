@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings and helpers for the scripts; sourced, never run.
+
+set -euo pipefail
+
+PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE_DIR=${CAPCR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/capcr}
+SERIES_DIR=$PROJECT_DIR/series
+SELFTEST=cap_checkpoint_restore
+# The Debian source package the base tree comes from.
+BASE_PACKAGE=linux-source-6.12
+
+# Kernel Rust wants the rustc, rustdoc and library source of one release:
+# Debian's rustc-web and rust-web-src, not a rustup toolchain on PATH.
+export PATH=$CACHE_DIR/tools/bin:$PATH
+KMAKE_RUST=(RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
+	RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver
+	BINDGEN="$CACHE_DIR/tools/bin/bindgen"
+	RUST_LIB_SRC=/usr/lib/rustlib/src/rust/library)
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Stage timings go to stderr as they finish and are collected in
+# $STAGE_LOG so that the report can list them all at the end.
+stage_begin() { STAGE_NAME=$1; STAGE_T0=$(date +%s.%N); log "stage $1"; }
+stage_end() {
+	local t
+	t=$(printf '%.1f' "$(echo "$(date +%s.%N) - $STAGE_T0" | bc)")
+	log "stage $STAGE_NAME took ${t}s"
+	[ -z "${STAGE_LOG:-}" ] || printf '%s %s\n' "$STAGE_NAME" "$t" >>"$STAGE_LOG"
+}
+
+# A Debian version is not a valid git ref component ('~'), nor a nice
+# directory name; this is the form used for both.
+ref_version() { printf '%s' "${1//\~/_}"; }
+
+# Fixed identity and dates, so that the same tarball always gives the
+# same base commits and the cover letter's base-commit can be checked.
+git_fixed() {
+	GIT_AUTHOR_NAME=capcr GIT_AUTHOR_EMAIL=capcr@localhost \
+	GIT_COMMITTER_NAME=capcr GIT_COMMITTER_EMAIL=capcr@localhost \
+	GIT_AUTHOR_DATE=$FIXED_DATE GIT_COMMITTER_DATE=$FIXED_DATE \
+		git "$@"
+}
+
+# The base version this run uses: BASE_VERSION, else the one the cache
+# last prepared (base.sh writes it), so later stages need no apt look-up.
+current_base_version() {
+	if [ -n "${BASE_VERSION:-}" ]; then
+		printf '%s' "$BASE_VERSION"
+	elif [ -f "$CACHE_DIR/base-version" ]; then
+		cat "$CACHE_DIR/base-version"
+	else
+		die "no base tree prepared yet: run 'make base' (or 'make run') first"
+	fi
+}
