@@ -35,7 +35,10 @@ cat "${fragments[@]}" >"$out/fragments.new"
 if ! cmp -s "$out/fragments.new" "$out/fragments" || [ ! -f "$out/kernel/.config" ]; then
 	# allnoconfig with the fragments as KCONFIG_ALLCONFIG: what they do not
 	# ask for stays off, unlike olddefconfig which takes every default.
-	"${KMAKE[@]}" -s KCONFIG_ALLCONFIG="$out/fragments.new" allnoconfig >/dev/null
+	# Kconfig warns of every option two fragments both set: only say so
+	# when configuring fails.
+	"${KMAKE[@]}" -s KCONFIG_ALLCONFIG="$out/fragments.new" allnoconfig \
+		>"$out/config.log" 2>&1 || { cat "$out/config.log" >&2; die "configuring the $kernel kernel failed"; }
 	# tinyconfig's own fragments are wishes (some options are 32-bit only);
 	# ours and the selftest's must hold.
 	missing=$(grep -h '^CONFIG_' "$PROJECT_DIR"/kconfig/*.config ${selftest_config:+"$selftest_config"} |

@@ -8,6 +8,8 @@
 RUST_DEB_VERSION=1.96.0+dfsg1-1~deb12u2
 BINDGEN_VERSION=0.72.1
 VIRTME_NG_VERSION=1.42
+# checkpatch.pl checks SPDX identifiers with these (scripts/spdxcheck.py).
+PY_PACKAGES=("virtme-ng==$VIRTME_NG_VERSION" ply==3.11 GitPython==3.1.44)
 
 APT_PACKAGES=(
 	build-essential bc bison flex cpio kmod libelf-dev libssl-dev
@@ -55,11 +57,11 @@ if [ "$(bindgen --version 2>/dev/null)" != "bindgen $BINDGEN_VERSION" ]; then
 fi
 
 venv=$CACHE_DIR/tools/venv
-if [ "$("$venv/bin/vng" --version 2>/dev/null)" != "virtme-ng $VIRTME_NG_VERSION" ]; then
-	log "pip: installing virtme-ng $VIRTME_NG_VERSION"
+want=$(printf '%s\n' "${PY_PACKAGES[@]}" | sort)
+if [ "$(cat "$venv/.installed" 2>/dev/null)" != "$want" ]; then
+	log "pip: installing ${PY_PACKAGES[*]}"
 	python3 -m venv "$venv"
-	"$venv/bin/pip" install --quiet --disable-pip-version-check \
-		"virtme-ng==$VIRTME_NG_VERSION"
+	"$venv/bin/pip" install --quiet --disable-pip-version-check "${PY_PACKAGES[@]}"
+	echo "$want" >"$venv/.installed"
 fi
-ln -sf "$venv/bin/vng" "$CACHE_DIR/tools/bin/vng"
 stage_end

@@ -12,7 +12,8 @@ BASE_PACKAGE=linux-source-6.12
 
 # Kernel Rust wants the rustc, rustdoc and library source of one release:
 # Debian's rustc-web and rust-web-src, not a rustup toolchain on PATH.
-export PATH=$CACHE_DIR/tools/bin:$PATH
+# virtme-ng and checkpatch's Python modules live in the cache's venv.
+export PATH=$CACHE_DIR/tools/bin:$CACHE_DIR/tools/venv/bin:$PATH
 KMAKE_RUST=(RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
 	RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver
 	BINDGEN="$CACHE_DIR/tools/bin/bindgen"
@@ -54,4 +55,43 @@ current_base_version() {
 	else
 		die "no base tree prepared yet: run 'make base' (or 'make run') first"
 	fi
+}
+
+# One run at a time: the cache's trees and build directories are shared.
+# Entry points take the lock; scripts they start inherit it.
+take_lock() {
+	[ -z "${CAPCR_LOCKED:-}" ] || return 0
+	mkdir -p "$CACHE_DIR"
+	exec 9>"$CACHE_DIR/lock"
+	flock -n 9 || die "another run is using $CACHE_DIR (it holds $CACHE_DIR/lock); wait for it to finish"
+	export CAPCR_LOCKED=1
+}
+
+# kunit_parse FILE: the KTAP in FILE (a console log will do) through the
+# kernel tree's own parser, tools/testing/kunit/kunit.py parse.
+kunit_parse() {
+	local tree
+	tree=$CACHE_DIR/trees/$(ref_version "$(current_base_version)")/series
+	python3 "$tree/tools/testing/kunit/kunit.py" parse "$1" 2>&1 |
+		sed 's/^\[[0-9:]*\] //' || true
+}
+
+# kunit_counts PARSED: "passed failed skipped" from kunit.py's closing
+# line ("Testing complete. Ran N tests: passed: P, failed: F, ...").
+# Crashed tests and parse errors count as failed; no closing line at all
+# (nothing parsed) counts as one failure.
+kunit_counts() {
+	local line n p=0 f=0 s=0
+	line=$(grep 'Testing complete' "$1" | tail -n 1 || true)
+	[ -n "$line" ] || { echo "0 1 0"; return; }
+	for n in passed failed skipped crashed; do
+		[[ $line =~ $n:\ ([0-9]+) ]] || continue
+		case $n in
+		passed) p=${BASH_REMATCH[1]} ;;
+		skipped) s=${BASH_REMATCH[1]} ;;
+		*) f=$((f + BASH_REMATCH[1])) ;;
+		esac
+	done
+	[[ ! $line =~ ([0-9]+)\ errors ]] || f=$((f + BASH_REMATCH[1]))
+	echo "$p $f $s"
 }

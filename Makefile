@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# The two commands of README.md:
+#   make run    apply the series, build and boot a test kernel, run the
+#               kselftests, report (KERNEL=pre-cap or stock for the others)
+#   make test   the project's tests: the series checked statically, then
+#               the kselftests on the series and on the pre-capability base
+KERNEL ?= series
+
+.PHONY: run test check deps base tree export
+run:
+	@scripts/run.sh $(KERNEL)
+test:
+	@scripts/test.sh
+check:
+	@scripts/check-series.sh
+deps:
+	@scripts/deps.sh
+base: deps
+	@scripts/base.sh
+tree:
+	@scripts/tree.sh
+export:
+	@scripts/export.sh

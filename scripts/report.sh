@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# report.sh KERNEL: turn what vm.sh kept into the run's report: the base,
+# the KUnit results from the console, the kselftest results, and a last
+# line "N passed, N failed, N skipped".  Exits 1 when anything failed or
+# nothing ran.  Both result sets are parsed by the tree's own kunit.py.
+. "$(dirname "$0")/lib.sh"
+
+kernel=${1:?usage: report.sh series|pre-cap|stock}
+rv=$(ref_version "$(current_base_version)")
+tree=$CACHE_DIR/trees/$rv/$kernel
+results=$CACHE_DIR/results/$rv/$kernel
+[ -f "$results/kselftest.tap" ] || die "no results in $results: run scripts/vm.sh $kernel first"
+
+awk -v logs="$results" -f "$PROJECT_DIR/scripts/kselftest-nest.awk" \
+	"$results/kselftest.tap" >"$results/kselftest-nested.ktap"
+kunit_parse "$results/kselftest-nested.ktap" >"$results/kselftest.parsed"
+kunit_parse "$results/console.log" >"$results/kunit.parsed"
+
+echo
+echo "== $kernel kernel"
+cat "$CACHE_DIR/base-$rv.txt"
+echo "kernel tree: $(git -C "$tree" describe --always --all 2>/dev/null) $(git -C "$tree" rev-parse --short HEAD)"
+echo "patches: $(git -C "$tree" rev-list --count "base/$rv/$([ "$kernel" = stock ] && echo stock || echo pre-cap)..HEAD")"
+echo "VM accelerator: $(cat "$results/accel")"
+echo
+echo "== KUnit (at boot)"
+sed 's/^\[[0-9:]*\] //' "$results/kunit.parsed" | grep -v -e '^=*$' | tail -n 5
+echo
+echo "== kselftests"
+sed 's/^\[[0-9:]*\] //' "$results/kselftest.parsed"
+echo
+if [ -n "${STAGE_LOG:-}" ] && [ -f "$STAGE_LOG" ]; then
+	echo "== stage timings (s)"
+	column -t "$STAGE_LOG"
+	echo
+fi
+read -r kp kf ks < <(kunit_counts "$results/kunit.parsed")
+read -r sp sf ss < <(kunit_counts "$results/kselftest.parsed")
+echo "kunit: $kp passed, $kf failed, $ks skipped"
+echo "kselftest: $sp passed, $sf failed, $ss skipped"
+echo "$((kp + sp)) passed, $((kf + sf)) failed, $((ks + ss)) skipped"
+[ $((kf + sf)) = 0 ] && [ $((kp + sp)) -gt 0 ]

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# run.sh KERNEL: the main job.  Install what is missing, prepare the base,
+# apply the patches for KERNEL (series, pre-cap or stock; see apply.sh),
+# build the test kernel and kselftests, boot it, run them and report.
+# The report ends with "N passed, N failed, N skipped"; the exit code is
+# non-zero when any test failed.
+. "$(dirname "$0")/lib.sh"
+
+kernel=${1:-series}
+case $kernel in series | pre-cap | stock) ;; *) die "KERNEL=$kernel: not one of series, pre-cap, stock" ;; esac
+take_lock
+
+STAGE_LOG=$(mktemp)
+export STAGE_LOG
+trap 'rm -f "$STAGE_LOG"' EXIT
+here=$(dirname "$0")
+"$here/deps.sh"
+"$here/base.sh"
+"$here/apply.sh" "$kernel" >/dev/null
+"$here/build.sh" "$kernel"
+"$here/vm.sh" "$kernel"
+rv=$(ref_version "$(current_base_version)")
+rc=0
+"$here/report.sh" "$kernel" | tee "$CACHE_DIR/results/$rv/$kernel/report.txt" || rc=$?
+exit $rc

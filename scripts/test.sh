@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The project's tests, as 'make test' and CI run them:
+#   1. the series checked statically (check-series.sh)
+#   2. the kselftests and KUnit on the series kernel: all must pass
+#   3. the kselftests on the pre-capability base: exactly the cases that
+#      need the capability must fail there (expect-baseline.sh)
+# Ends with "N passed, N failed, N skipped" over all of them.
+. "$(dirname "$0")/lib.sh"
+take_lock
+here=$(dirname "$0")
+STAGE_LOG=$(mktemp)
+export STAGE_LOG
+work=$(mktemp -d)
+trap 'rm -rf "$STAGE_LOG" "$work"' EXIT
+
+"$here/deps.sh"
+"$here/base.sh"
+rv=$(ref_version "$(current_base_version)")
+
+echo "== static checks of the series"
+"$here/check-series.sh" >"$work/static.ktap" || true
+cat "$work/static.ktap"
+kunit_parse "$work/static.ktap" >"$work/static.parsed"
+
+echo "== the series kernel"
+"$here/run.sh" series || true
+
+echo "== the pre-capability base, with the tests and without the series"
+"$here/run.sh" pre-cap || true
+"$here/expect-baseline.sh" "$CACHE_DIR/results/$rv/pre-cap/kselftest.parsed" >"$work/baseline.ktap" || true
+cat "$work/baseline.ktap"
+kunit_parse "$work/baseline.ktap" >"$work/baseline.parsed"
+
+echo
+echo "== summary"
+total_p=0 total_f=0 total_s=0
+for part in static:"$work/static.parsed" \
+	kunit:"$CACHE_DIR/results/$rv/series/kunit.parsed" \
+	kselftest:"$CACHE_DIR/results/$rv/series/kselftest.parsed" \
+	baseline:"$work/baseline.parsed"; do
+	name=${part%%:*}
+	file=${part#*:}
+	if [ -f "$file" ]; then read -r p f s < <(kunit_counts "$file"); else p=0 f=1 s=0; fi
+	echo "$name: $p passed, $f failed, $s skipped"
+	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+done
+echo "$total_p passed, $total_f failed, $total_s skipped"
+[ $total_f = 0 ]

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# vm.sh KERNEL: boot the test kernel built by build.sh in a virtme-ng VM,
+# run the kselftests and keep what they printed and the console log in
+# $CACHE_DIR/results/<version>/KERNEL.  Every boot is bounded in time.
+#
+# VM_ACCEL=auto (default) tries KVM and falls back to TCG when KVM does not
+# boot in time (a nested KVM guest can hang at "Decompressing Linux...");
+# VM_ACCEL=kvm or tcg forces one.  VM_TIMEOUT bounds the test run (s).
+. "$(dirname "$0")/lib.sh"
+
+kernel=${1:?usage: vm.sh series|pre-cap|stock}
+rv=$(ref_version "$(current_base_version)")
+out=$CACHE_DIR/build/$rv/$kernel
+image=$out/kernel/arch/x86/boot/bzImage
+results=$CACHE_DIR/results/$rv/$kernel
+VM_ACCEL=${VM_ACCEL:-auto}
+VM_TIMEOUT=${VM_TIMEOUT:-900}
+PROBE_TIMEOUT=${PROBE_TIMEOUT:-30}
+[ -f "$image" ] || die "no kernel image at $image: run scripts/build.sh $kernel first"
+[ -x "$out/kselftest/run_kselftest.sh" ] || die "no kselftests in $out/kselftest: run scripts/build.sh $kernel first"
+
+# vng [accel] LIMIT LOG COMMAND: boots the kernel, runs COMMAND, and
+# returns vng's exit code; timeout's 124 (or 137) when the limit hit.
+vng_run() {
+	local accel=$1 limit=$2 log=$3 cmd=$4 flags=()
+	[ "$accel" = kvm ] || flags+=(--disable-kvm)
+	# The VM shares the host's root read-only; only $results is writable.
+	timeout --kill-after=10 "$limit" vng --run "$image" "${flags[@]}" \
+		--memory 1G --cpus 2 --verbose --rwdir="$results" \
+		--exec "$cmd" </dev/null >"$log" 2>&1
+}
+
+accel_works() {
+	local rc=0
+	[ -w /dev/kvm ] || return 1
+	vng_run kvm "$PROBE_TIMEOUT" "$results/kvm-probe.log" true || rc=$?
+	[ $rc = 0 ]
+}
+
+stage_begin boot
+rm -rf "$results"
+mkdir -p "$results"
+case $VM_ACCEL in
+auto)
+	if accel_works; then accel=kvm; else accel=tcg; fi
+	log "VM: KVM $( [ $accel = kvm ] && echo works || echo 'does not boot here (no /dev/kvm, or it hung): using TCG')"
+	;;
+kvm | tcg) accel=$VM_ACCEL ;;
+*) die "VM_ACCEL=$VM_ACCEL: use auto, kvm or tcg" ;;
+esac
+echo "$accel" >"$results/accel"
+stage_end
+
+stage_begin tests
+rc=0
+vng_run "$accel" "$VM_TIMEOUT" "$results/console.log" \
+	"$PROJECT_DIR/scripts/guest-run.sh $results $out/kselftest" || rc=$?
+stage_end
+panic=$(grep -m1 -n -e 'Kernel panic' -e 'BUG: ' -e 'Oops' "$results/console.log" || true)
+if [ -n "$panic" ]; then
+	tail -n 60 "$results/console.log" >&2
+	die "the $kernel kernel crashed in the VM ($panic); console log: $results/console.log"
+fi
+case $rc in
+124 | 137)
+	tail -n 40 "$results/console.log" >&2
+	die "the VM did not finish within VM_TIMEOUT=${VM_TIMEOUT}s ($accel); the end of $results/console.log is above"
+	;;
+esac
+if [ ! -f "$results/kselftest.rc" ]; then
+	tail -n 40 "$results/console.log" >&2
+	die "the VM exited ($rc) before the kselftests finished; the end of $results/console.log is above"
+fi
