@@ -26,8 +26,10 @@ vng_run() {
 	local accel=$1 limit=$2 log=$3 cmd=$4 flags=()
 	[ "$accel" = kvm ] || flags+=(--disable-kvm)
 	# The VM shares the host's root read-only; only $results is writable.
+	# root=/dev/root names the 9p tag virtme-ng exports: without it only
+	# a kernel with CONFIG_BLOCK falls back to that name.
 	timeout --kill-after=10 "$limit" vng --run "$image" "${flags[@]}" \
-		--memory 1G --cpus 2 --verbose --rwdir="$results" \
+		--memory 1G --cpus 2 --verbose --rwdir="$results" --append root=/dev/root \
 		--exec "$cmd" </dev/null >"$log" 2>&1
 }
 
