@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The project's tests, as 'make test' and CI run them:
-#   1. the series checked statically (check-series.sh)
+#   1. the series checked statically (check-series.sh), and the scripts'
+#      own tests (tests/scripts.sh)
 #   2. the kselftests and KUnit on the series kernel: all must pass
-#   3. the kselftests on the pre-capability base: exactly the cases that
+#   3. every patch builds on its own (bisect-build.sh)
+#   4. the kselftests on the pre-capability base: exactly the cases that
 #      need the capability must fail there (expect-baseline.sh)
 # Ends with "N passed, N failed, N skipped" over all of them.
 . "$(dirname "$0")/lib.sh"
@@ -23,8 +25,18 @@ echo "== static checks of the series"
 cat "$work/static.ktap"
 kunit_parse "$work/static.ktap" >"$work/static.parsed"
 
+echo "== the scripts' own tests"
+"$PROJECT_DIR/tests/scripts.sh" >"$work/scripts.ktap" || true
+cat "$work/scripts.ktap"
+kunit_parse "$work/scripts.ktap" >"$work/scripts.parsed"
+
 echo "== the series kernel"
 "$here/run.sh" series || true
+
+echo "== every patch builds on its own"
+"$here/bisect-build.sh" >"$work/bisect.ktap" || true
+cat "$work/bisect.ktap"
+kunit_parse "$work/bisect.ktap" >"$work/bisect.parsed"
 
 echo "== the pre-capability base, with the tests and without the series"
 "$here/run.sh" pre-cap || true
@@ -35,7 +47,8 @@ kunit_parse "$work/baseline.ktap" >"$work/baseline.parsed"
 echo
 echo "== summary"
 total_p=0 total_f=0 total_s=0
-for part in static:"$work/static.parsed" \
+for part in static:"$work/static.parsed" scripts:"$work/scripts.parsed" \
+	bisect:"$work/bisect.parsed" \
 	kunit:"$CACHE_DIR/results/$rv/series/kunit.parsed" \
 	kselftest:"$CACHE_DIR/results/$rv/series/kselftest.parsed" \
 	baseline:"$work/baseline.parsed"; do
