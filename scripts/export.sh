@@ -13,6 +13,7 @@ tree=$CACHE_DIR/trees/$rv/dev
 	die "$tree has uncommitted changes: commit them (or stash them) first"
 
 tmp=$(mktemp -d "$PROJECT_DIR/series.new.XXXXXX")
+chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 git -C "$tree" format-patch -q --zero-commit --no-signature --cover-letter \
 	--cover-from-description=subject --base="base/$rv/pre-cap" \
