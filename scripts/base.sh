@@ -45,11 +45,9 @@ fetch_tarball() {
 	sumfile=$CACHE_DIR/deb/$rv.sha256
 	if [ ! -f "$tarball" ]; then
 		tmp=$(mktemp -d "$CACHE_DIR/deb/tmp.XXXXXX")
-		# apt drops to the _apt user for downloads.
-		chmod 755 "$tmp"
 		trap 'rm -rf "$tmp"' EXIT
 		log "apt: downloading $BASE_PACKAGE=$ver"
-		(cd "$tmp" && apt-get download -qq "$BASE_PACKAGE=$ver") ||
+		(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$BASE_PACKAGE=$ver") ||
 			die "apt-get download $BASE_PACKAGE=$ver failed"
 		dpkg-deb --fsys-tarfile "$tmp"/*.deb |
 			tar -x -C "$tmp" "./usr/src/$BASE_PACKAGE.tar.xz"

@@ -15,7 +15,9 @@ tree=$CACHE_DIR/trees/$rv/dev
 tmp=$(mktemp -d "$PROJECT_DIR/series.new.XXXXXX")
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
-git -C "$tree" format-patch -q --zero-commit --no-signature --cover-letter \
+# The kernel's abbreviation length: git's default depends on the
+# size of the repository, which would make index lines differ.
+git -C "$tree" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --cover-letter \
 	--cover-from-description=subject --base="base/$rv/pre-cap" \
 	-o "$tmp" "base/$rv/pre-cap..HEAD"
 cp "$SERIES_DIR/stock" "$SERIES_DIR/pre-cap" "$tmp/"
