@@ -61,7 +61,7 @@ stage_end
 
 stage_begin selftests
 rm -rf "$out/kselftest"
-if ! make -C "$tree/tools/testing/selftests" TARGETS="$SELFTEST" \
+if ! make -C "$tree/tools/testing/selftests" TARGETS="$KSELFTEST_TARGETS" \
 		O="$out/kselftest-build" RUSTC=/usr/bin/rustc \
 		INSTALL_PATH="$out/kselftest" install >"$out/selftests.log" 2>&1; then
 	tail -n 40 "$out/selftests.log" >&2

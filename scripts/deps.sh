@@ -13,6 +13,8 @@ PY_PACKAGES=("virtme-ng==$VIRTME_NG_VERSION" ply==3.11 GitPython==3.1.44)
 
 APT_PACKAGES=(
 	build-essential bc bison flex cpio kmod libelf-dev libssl-dev
+	# upstream's clone3 selftests link with libcap.
+	libcap-dev
 	clang lld llvm libclang-dev ccache xz-utils
 	"rustc-web=$RUST_DEB_VERSION" "rust-web-src=$RUST_DEB_VERSION"
 	"rustfmt-web=$RUST_DEB_VERSION" "rust-web-clippy=$RUST_DEB_VERSION"

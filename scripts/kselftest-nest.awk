@@ -1,13 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0
-# Nests the per-test logs that run_kselftest.sh -p leaves (every line
-# prefixed "# ") under their programs as KTAP subtests, so that a KTAP
-# parser counts each test case, not only each program.  -v logs=DIR.
-# A log without a plan (the program died before printing one) is kept as
-# diagnostics only: the runner's own "not ok" then counts as the failure.
+# Turns run_kselftest.sh -p output into one KTAP document that a KTAP
+# parser can count case by case:
+# - the runner prints a TAP document per directory it runs: they become
+#   one, with one plan and the results numbered in order;
+# - each program's log (-p leaves it with every line prefixed "# ") is
+#   nested under the program's result as KTAP subtests.  A log without a
+#   plan (the program died before printing one) is kept as diagnostics
+#   only: the runner's own "not ok" then counts as the failure.
+# -v logs=DIR names the directory with the logs, <test>.log.
+/^TAP version / || /^1\.\./ { next }
+/^(not )?ok [0-9]+ / {
+	sub(/ok [0-9]+ /, "ok " (++results) " ")
+	out[++n] = $0
+	next
+}
 /^# selftests: / {
-	print
+	out[++n] = $0
 	log_file = logs "/" $NF ".log"
-	n = 0
+	m = 0
 	has_plan = 0
 	while ((getline line < log_file) > 0) {
 		sub(/^# /, "", line)
@@ -19,13 +29,19 @@
 		# The runner's own notes ("timeout set to") become diagnostics.
 		if (line !~ /^(ok |not ok |1\.\.|#|  )/)
 			line = "# " line
-		lines[++n] = line
+		sub_lines[++m] = line
 	}
 	close(log_file)
 	if (has_plan)
-		print "    KTAP version 1"
-	for (i = 1; i <= n; i++)
-		print (has_plan ? "    " : "# ") lines[i]
+		out[++n] = "    KTAP version 1"
+	for (i = 1; i <= m; i++)
+		out[++n] = (has_plan ? "    " : "# ") sub_lines[i]
 	next
 }
-{ print }
+{ out[++n] = $0 }
+END {
+	print "KTAP version 1"
+	print "1.." results
+	for (i = 1; i <= n; i++)
+		print out[i]
+}

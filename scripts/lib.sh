@@ -7,6 +7,10 @@ PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE_DIR=${CAPCR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/capcr}
 SERIES_DIR=$PROJECT_DIR/series
 SELFTEST=cap_checkpoint_restore
+# What the VM runs: the series' Rust suite, and upstream's own test of the
+# capability (patch 10 fixes it), selected in run_kselftest.sh's syntax.
+KSELFTEST_TARGETS="$SELFTEST clone3"
+KSELFTEST_SELECTION="-c $SELFTEST -t clone3:clone3_cap_checkpoint_restore"
 # The Debian source package the base tree comes from.
 BASE_PACKAGE=linux-source-6.12
 

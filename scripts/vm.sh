@@ -57,7 +57,7 @@ stage_end
 stage_begin tests
 rc=0
 vng_run "$accel" "$VM_TIMEOUT" "$results/console.log" \
-	"$PROJECT_DIR/scripts/guest-run.sh $results $out/kselftest" || rc=$?
+	"$PROJECT_DIR/scripts/guest-run.sh $results $out/kselftest $KSELFTEST_SELECTION" || rc=$?
 stage_end
 panic=$(grep -m1 -n -e 'Kernel panic' -e 'BUG: ' -e 'Oops' "$results/console.log" || true)
 if [ -n "$panic" ]; then

@@ -46,7 +46,8 @@ check "counts: crashed tests and errors count as failed" \
 check "counts: no closing line counts as a failure" counts_are "0 1 0" "nothing parsed"
 
 # A runner log with a passing program, a failing one, one that skips a
-# case, and one that crashed before printing its plan.
+# case, one that crashed before printing its plan, and a second directory
+# (the runner starts a TAP document for each).
 mkdir -p "$tmp/r"
 cat >"$tmp/r/kselftest.tap" <<'TAP'
 TAP version 13
@@ -59,18 +60,23 @@ not ok 2 selftests: d: bad # exit=1
 ok 3 selftests: d: skips
 # selftests: d: crash
 not ok 4 selftests: d: crash # exit=139
+TAP version 13
+1..1
+# selftests: e: other
+ok 1 selftests: e: other
 TAP
 printf '# timeout set to 45\n# TAP version 13\n# 1..2\n# ok 1 a\n# ok 2 b\n' >"$tmp/r/good.log"
 printf '# TAP version 13\n# 1..2\n# # got EPERM\n# not ok 1 c\n# ok 2 d\n' >"$tmp/r/bad.log"
 printf '# TAP version 13\n# 1..2\n# ok 1 e\n# ok 2 f # SKIP no ptmx\n' >"$tmp/r/skips.log"
 printf '# thread panicked\n' >"$tmp/r/crash.log"
+printf '# TAP version 13\n# 1..1\n# ok 1 g\n' >"$tmp/r/other.log"
 nested_counts_are() {
 	awk -v logs="$tmp/r" -f "$scripts/kselftest-nest.awk" "$tmp/r/kselftest.tap" >"$tmp/r/nested"
 	kunit_parse "$tmp/r/nested" >"$tmp/r/parsed"
 	[ "$(kunit_counts "$tmp/r/parsed")" = "$1" ] || { cat "$tmp/r/parsed"; return 1; }
 }
-check "kselftest nesting: every case counted, a skip is not a pass, a crash is a failure" \
-	nested_counts_are "4 2 1"
+check "kselftest nesting: every case of every directory counted, a skip is not a pass, a crash is a failure" \
+	nested_counts_are "5 2 1"
 
 printf '[PASSED] x: uid 65534 with CAP_CHECKPOINT_RESTORE: ok\n[FAILED] y: uid 65534 without capabilities: EPERM\n' >"$tmp/baseline"
 check "baseline: a capability case that passes on the pre-cap base is caught" \
