@@ -9,8 +9,7 @@
 # that an unchanged tree is not rebuilt.  Prints the tree's path.
 . "$(dirname "$0")/lib.sh"
 
-kernel=${1:?usage: apply.sh series|pre-cap|stock}
-rv=$(ref_version "$(current_base_version)")
+kernel_paths "${1:-}"
 repo=$CACHE_DIR/linux.git
 
 case $kernel in
@@ -22,7 +21,6 @@ pre-cap | stock)
 	base=$kernel
 	mapfile -t patches < <(grep -v -e '^#' -e '^$' "$SERIES_DIR/$kernel")
 	;;
-*) die "KERNEL=$kernel: not one of series, pre-cap, stock" ;;
 esac
 base_commit=$(git -C "$repo" rev-parse -q --verify "base/$rv/$base") ||
 	die "no base/$rv/$base in $repo: run scripts/base.sh first"
@@ -30,7 +28,6 @@ for p in "${patches[@]}"; do
 	[ -f "$SERIES_DIR/$p" ] || die "series/$kernel names $p, which is not in series/"
 done
 
-tree=$CACHE_DIR/trees/$rv/$kernel
 stamp=$tree.applied
 want=$( { echo "$base_commit"; for p in "${patches[@]}"; do cat "$SERIES_DIR/$p"; done; } | sha256sum | cut -d' ' -f1)
 

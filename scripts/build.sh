@@ -8,10 +8,7 @@
 # not built costs no time.
 . "$(dirname "$0")/lib.sh"
 
-kernel=${1:?usage: build.sh series|pre-cap|stock}
-rv=$(ref_version "$(current_base_version)")
-tree=$CACHE_DIR/trees/$rv/$kernel
-out=$CACHE_DIR/build/$rv/$kernel
+kernel_paths "${1:-}"
 [ -d "$tree" ] || die "no $kernel tree at $tree: run scripts/apply.sh $kernel first"
 mkdir -p "$out"
 export CCACHE_DIR=$CACHE_DIR/ccache CCACHE_BASEDIR=$CACHE_DIR

@@ -61,6 +61,26 @@ current_base_version() {
 	fi
 }
 
+# check_kernel KERNEL: KERNEL names one of the three runs (see apply.sh).
+check_kernel() {
+	case ${1:-} in
+	series | pre-cap | stock) ;;
+	*) die "KERNEL=${1:-}: not one of series, pre-cap, stock" ;;
+	esac
+}
+
+# kernel_paths KERNEL: checks KERNEL and sets where its files are: rv (the
+# base version as a ref), tree (its kernel tree), out (its build) and
+# results.
+kernel_paths() {
+	check_kernel "${1:-}"
+	kernel=$1
+	rv=$(ref_version "$(current_base_version)")
+	tree=$CACHE_DIR/trees/$rv/$kernel
+	out=$CACHE_DIR/build/$rv/$kernel
+	results=$CACHE_DIR/results/$rv/$kernel
+}
+
 # One run at a time: the cache's trees and build directories are shared.
 # Entry points take the lock; scripts they start inherit it.
 take_lock() {

@@ -6,10 +6,7 @@
 # nothing ran.  Both result sets are parsed by the tree's own kunit.py.
 . "$(dirname "$0")/lib.sh"
 
-kernel=${1:?usage: report.sh series|pre-cap|stock}
-rv=$(ref_version "$(current_base_version)")
-tree=$CACHE_DIR/trees/$rv/$kernel
-results=$CACHE_DIR/results/$rv/$kernel
+kernel_paths "${1:-}"
 [ -f "$results/kselftest.tap" ] || die "no results in $results: run scripts/vm.sh $kernel first"
 
 awk -v logs="$results" -f "$PROJECT_DIR/scripts/kselftest-nest.awk" \

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 kernel=${1:-series}
-case $kernel in series | pre-cap | stock) ;; *) die "KERNEL=$kernel: not one of series, pre-cap, stock" ;; esac
+check_kernel "$kernel"
 take_lock
 
 STAGE_LOG=$(mktemp)

@@ -9,11 +9,8 @@
 # VM_ACCEL=kvm or tcg forces one.  VM_TIMEOUT bounds the test run (s).
 . "$(dirname "$0")/lib.sh"
 
-kernel=${1:?usage: vm.sh series|pre-cap|stock}
-rv=$(ref_version "$(current_base_version)")
-out=$CACHE_DIR/build/$rv/$kernel
+kernel_paths "${1:-}"
 image=$out/kernel/arch/x86/boot/bzImage
-results=$CACHE_DIR/results/$rv/$kernel
 VM_ACCEL=${VM_ACCEL:-auto}
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 PROBE_TIMEOUT=${PROBE_TIMEOUT:-30}
