@@ -2,8 +2,9 @@
 # The two commands of README.md:
 #   make run    apply the series, build and boot a test kernel, run the
 #               kselftests, report (KERNEL=pre-cap or stock for the others)
-#   make test   the project's tests: the series checked statically, then
-#               the kselftests on the series and on the pre-capability base
+#   make test   the project's tests: the series checked statically, the
+#               scripts' own tests, the kselftests on the series kernel,
+#               every patch built on its own, the pre-capability baseline
 KERNEL ?= series
 
 .PHONY: run test check deps base tree export
