@@ -26,9 +26,7 @@ mkdir -p "$out/kernel"
 
 stage_begin bisect
 mapfile -t commits < <(git -C "$series_tree" rev-list --reverse "base/$rv/pre-cap..HEAD")
-echo "KTAP version 1"
-echo "1..$((${#commits[@]} + 1))"
-n=0 failed=0
+n=0
 for c in "base/$rv/pre-cap" "${commits[@]}"; do
 	n=$((n + 1))
 	name=$(git -C "$repo" log -1 --format=%s "$c")
@@ -37,12 +35,10 @@ for c in "base/$rv/pre-cap" "${commits[@]}"; do
 	cmp -s "$config" "$out/kernel/.config" || cp "$config" "$out/kernel/.config"
 	if make -C "$tree" O="$out/kernel" LLVM=1 CC="ccache clang" "${KMAKE_RUST[@]}" \
 			-j"$(nproc)" bzImage >"$out/build-$n.log" 2>&1; then
-		echo "ok $n builds: $name"
+		ktap_result "builds: $name" 0
 	else
-		tail -n 20 "$out/build-$n.log" | sed 's/^/# /'
-		echo "not ok $n builds: $name"
-		failed=$((failed + 1))
+		ktap_result "builds: $name" 1 "$(tail -n 20 "$out/build-$n.log")"
 	fi
 done
 stage_end
-[ $failed = 0 ]
+ktap_print

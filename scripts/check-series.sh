@@ -14,30 +14,20 @@ pre=base/$rv/pre-cap
 stock=base/$rv/stock
 mapfile -t patches < <(cd "$SERIES_DIR" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-')
 
-n=0 failed=0
-declare -a lines
-result() { # result NAME STATUS [DIAGNOSTIC...]
-	local name=$1 ok=$2
-	shift 2
-	n=$((n + 1))
-	for d in "$@"; do [ -z "$d" ] || lines+=("# ${d//$'\n'/$'\n'# }"); done
-	if [ "$ok" = 0 ]; then lines+=("ok $n $name"); else lines+=("not ok $n $name"); failed=$((failed + 1)); fi
-}
-
 # 1. The base is what it claims to be.
 out=$(git -C "$repo" grep -n 'checkpoint_restore_ns_capable' "$pre" -- . || true)
-result "pre-cap base: no checkpoint_restore_ns_capable*() anywhere" "$([ -z "$out" ]; echo $?)" "$out"
+ktap_result "pre-cap base: no checkpoint_restore_ns_capable*() anywhere" "$([ -z "$out" ]; echo $?)" "$out"
 out=$(git -C "$repo" grep -n 'CAP_CHECKPOINT_RESTORE' "$pre" -- '*.c' '*.h' ':!tools/testing/selftests' || true)
-result "pre-cap base: CAP_CHECKPOINT_RESTORE not used outside the selftests" "$([ -z "$out" ]; echo $?)" "$out"
+ktap_result "pre-cap base: CAP_CHECKPOINT_RESTORE not used outside the selftests" "$([ -z "$out" ]; echo $?)" "$out"
 out=$(git -C "$repo" show "$pre:include/uapi/linux/capability.h" | grep -E '^#define CAP_LAST_CAP' || true)
-result "pre-cap base: CAP_LAST_CAP is CAP_BPF" "$(grep -qE 'CAP_LAST_CAP[[:space:]]+CAP_BPF$' <<<"$out"; echo $?)" "$out"
+ktap_result "pre-cap base: CAP_LAST_CAP is CAP_BPF" "$(grep -qE 'CAP_LAST_CAP[[:space:]]+CAP_BPF$' <<<"$out"; echo $?)" "$out"
 out=$(git -C "$repo" show "$pre:security/selinux/include/classmap.h" | grep -n 'checkpoint_restore' || true)
-result "pre-cap base: no checkpoint_restore in the SELinux classmap" "$([ -z "$out" ]; echo $?)" "$out"
+ktap_result "pre-cap base: no checkpoint_restore in the SELinux classmap" "$([ -z "$out" ]; echo $?)" "$out"
 
 # 2. The series applies with git am (apply.sh) onto the pre-cap base.
 rc=0
 out=$("$PROJECT_DIR/scripts/apply.sh" series 2>&1 >/dev/null) || rc=$?
-result "series: all ${#patches[@]} patches apply with git am onto $pre" $rc "$( [ $rc = 0 ] || echo "$out")"
+ktap_result "series: all ${#patches[@]} patches apply with git am onto $pre" $rc "$( [ $rc = 0 ] || echo "$out")"
 tree=$CACHE_DIR/trees/$rv/series
 
 # 3. checkpatch --strict, patch by patch.
@@ -45,7 +35,7 @@ for p in "${patches[@]}"; do
 	rc=0
 	out=$(cd "$tree" && ./scripts/checkpatch.pl --strict --quiet "$SERIES_DIR/$p" 2>&1) || rc=$?
 	[ -z "$out" ] || rc=1
-	result "checkpatch --strict: $p" $rc "$out"
+	ktap_result "checkpatch --strict: $p" $rc "$out"
 done
 
 # 4. The patch files are git's own output for the applied commits, so
@@ -57,7 +47,7 @@ if [ -d "$tree" ]; then
 	git -C "$tree" -c core.abbrev=12 format-patch -q --zero-commit --no-signature -o "$tmp" "$pre..HEAD"
 	out=$(diff -r -x 0000-cover-letter.patch -x stock -x pre-cap "$tmp" "$SERIES_DIR" 2>&1 | head -n 20 || true)
 	rm -rf "$tmp"
-	result "round trip: git format-patch of the applied series gives series/ back" "$([ -z "$out" ]; echo $?)" "$out"
+	ktap_result "round trip: git format-patch of the applied series gives series/ back" "$([ -z "$out" ]; echo $?)" "$out"
 fi
 
 # 5. The cover letter names the base it was made on.
@@ -65,9 +55,9 @@ want=$(git -C "$repo" rev-parse "$pre")
 have=$(sed -n 's/^base-commit: //p' "$SERIES_DIR/0000-cover-letter.patch")
 made_for=$(sed -n 's/^base-version: //p' "$SERIES_DIR/0000-cover-letter.patch")
 if [ "$made_for" = "$(current_base_version)" ]; then
-	result "cover letter: base-commit is the prepared pre-cap base" "$([ "$have" = "$want" ]; echo $?)" "$( [ "$have" = "$want" ] || echo "cover letter says $have, prepared base is $want")"
+	ktap_result "cover letter: base-commit is the prepared pre-cap base" "$([ "$have" = "$want" ]; echo $?)" "$( [ "$have" = "$want" ] || echo "cover letter says $have, prepared base is $want")"
 else
-	result "cover letter: base-commit is the prepared pre-cap base # SKIP the series was made on $made_for, this base is $(current_base_version)" 0
+	ktap_result "cover letter: base-commit is the prepared pre-cap base # SKIP the series was made on $made_for, this base is $(current_base_version)" 0
 fi
 
 # 6. The lists for the pre-cap and stock runs apply, checked on an index
@@ -81,10 +71,7 @@ for kernel in pre-cap stock; do
 			git apply --cached "$SERIES_DIR/$p" 2>&1 || { echo "($p)"; exit 1; }
 		done) || rc=$?
 	rm -f "$tmp"
-	result "series/$kernel: its patches apply onto base/$rv/$kernel" $rc "$out"
+	ktap_result "series/$kernel: its patches apply onto base/$rv/$kernel" $rc "$out"
 done
 
-echo "KTAP version 1"
-echo "1..$n"
-printf '%s\n' "${lines[@]}"
-[ $failed = 0 ]
+ktap_print

@@ -91,6 +91,29 @@ take_lock() {
 	export CAPCR_LOCKED=1
 }
 
+# The project's own checks print KTAP.  ktap_result NAME STATUS [DIAG]
+# adds a result, ok when STATUS is 0, each line of DIAG a "# " diagnostic
+# before it; ktap_print prints the document and fails if any result
+# failed, or if there was none.
+KTAP_N=0 KTAP_FAILED=0 KTAP_LINES=()
+ktap_result() {
+	local name=$1 status=$2 diag=${3:-}
+	KTAP_N=$((KTAP_N + 1))
+	[ -z "$diag" ] || KTAP_LINES+=("$(sed 's/^/# /' <<<"$diag")")
+	if [ "$status" = 0 ]; then
+		KTAP_LINES+=("ok $KTAP_N $name")
+	else
+		KTAP_LINES+=("not ok $KTAP_N $name")
+		KTAP_FAILED=$((KTAP_FAILED + 1))
+	fi
+}
+ktap_print() {
+	echo "KTAP version 1"
+	echo "1..$KTAP_N"
+	[ "$KTAP_N" = 0 ] || printf '%s\n' "${KTAP_LINES[@]}"
+	[ "$KTAP_N" -gt 0 ] && [ "$KTAP_FAILED" = 0 ]
+}
+
 # kunit_parse FILE: the KTAP in FILE (a console log will do) through the
 # kernel tree's own parser, tools/testing/kunit/kunit.py parse.
 kunit_parse() {

@@ -17,12 +17,12 @@ trap 'rm -f "$STAGE_LOG"' EXIT
 here=$(dirname "$0")
 "$here/deps.sh"
 "$here/base.sh"
-rv=$(ref_version "$(current_base_version)")
+kernel_paths "$kernel"
 # Results of an earlier run must not pass for this one's if it stops early.
-rm -rf "$CACHE_DIR/results/$rv/$kernel"
+rm -rf "$results"
 "$here/apply.sh" "$kernel" >/dev/null
 "$here/build.sh" "$kernel"
 "$here/vm.sh" "$kernel"
 rc=0
-"$here/report.sh" "$kernel" | tee "$CACHE_DIR/results/$rv/$kernel/report.txt" || rc=$?
+"$here/report.sh" "$kernel" | tee "$results/report.txt" || rc=$?
 exit $rc

@@ -16,33 +16,35 @@ export STAGE_LOG
 work=$(mktemp -d)
 trap 'rm -rf "$STAGE_LOG" "$work"' EXIT
 
+# part NAME COMMAND...: runs a step that prints KTAP, shows it, and keeps
+# kunit.py's reading of it as $work/NAME.parsed for the summary.
+part() {
+	local name=$1
+	shift
+	"$@" >"$work/$name.ktap" || true
+	cat "$work/$name.ktap"
+	kunit_parse "$work/$name.ktap" >"$work/$name.parsed"
+}
+
 "$here/deps.sh"
 "$here/base.sh"
 rv=$(ref_version "$(current_base_version)")
 
 echo "== static checks of the series"
-"$here/check-series.sh" >"$work/static.ktap" || true
-cat "$work/static.ktap"
-kunit_parse "$work/static.ktap" >"$work/static.parsed"
+part static "$here/check-series.sh"
 
 echo "== the scripts' own tests"
-"$PROJECT_DIR/tests/scripts.sh" >"$work/scripts.ktap" || true
-cat "$work/scripts.ktap"
-kunit_parse "$work/scripts.ktap" >"$work/scripts.parsed"
+part scripts "$PROJECT_DIR/tests/scripts.sh"
 
 echo "== the series kernel"
 "$here/run.sh" series || true
 
 echo "== every patch builds on its own"
-"$here/bisect-build.sh" >"$work/bisect.ktap" || true
-cat "$work/bisect.ktap"
-kunit_parse "$work/bisect.ktap" >"$work/bisect.parsed"
+part bisect "$here/bisect-build.sh"
 
 echo "== the pre-capability base, with the tests and without the series"
 "$here/run.sh" pre-cap || true
-"$here/expect-baseline.sh" "$CACHE_DIR/results/$rv/pre-cap/kselftest.parsed" >"$work/baseline.ktap" || true
-cat "$work/baseline.ktap"
-kunit_parse "$work/baseline.ktap" >"$work/baseline.parsed"
+part baseline "$here/expect-baseline.sh" "$CACHE_DIR/results/$rv/pre-cap/kselftest.parsed"
 
 echo
 echo "== summary"

@@ -8,19 +8,11 @@ scripts=$PROJECT_DIR/scripts
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0 failed=0 lines=()
 check() { # check NAME COMMAND...: ok when COMMAND succeeds
 	local name=$1 out rc=0
 	shift
-	n=$((n + 1))
 	out=$("$@" 2>&1) || rc=$?
-	if [ $rc = 0 ]; then
-		lines+=("ok $n $name")
-	else
-		[ -z "$out" ] || lines+=("$(sed 's/^/# /' <<<"$out")")
-		lines+=("not ok $n $name")
-		failed=$((failed + 1))
-	fi
+	ktap_result "$name" $rc "$([ $rc = 0 ] || echo "$out")"
 }
 # fails_with PATTERN COMMAND...: COMMAND exits non-zero and says PATTERN
 fails_with() {
@@ -84,7 +76,4 @@ check "baseline: a capability case that passes on the pre-cap base is caught" \
 check "baseline: a case without the capability that fails there is caught" \
 	fails_with "expected passed, got FAILED: y:" "$scripts/expect-baseline.sh" "$tmp/baseline"
 
-echo "KTAP version 1"
-echo "1..$n"
-printf '%s\n' "${lines[@]}"
-[ $failed = 0 ]
+ktap_print
