@@ -7,6 +7,9 @@
 #   3. every patch builds on its own (bisect-build.sh)
 #   4. the kselftests on the pre-capability base: exactly the cases that
 #      need the capability must fail there (expect-baseline.sh)
+#   5. the kselftests on Debian's stock tree, which has upstream's
+#      implementation: every KUnit and kselftest case as with the series
+#      (expect-same.sh)
 # Ends with "N passed, N failed, N skipped" over all of them.
 . "$(dirname "$0")/lib.sh"
 take_lock
@@ -46,6 +49,13 @@ echo "== the pre-capability base, with the tests and without the series"
 "$here/run.sh" pre-cap || true
 part baseline "$here/expect-baseline.sh" "$CACHE_DIR/results/$rv/pre-cap/kselftest.parsed"
 
+echo "== Debian's stock tree, with the patches upstream lacks"
+"$here/run.sh" stock || true
+for kind in kunit kselftest; do
+	part "stock-$kind" "$here/expect-same.sh" "$CACHE_DIR/results/$rv/series/$kind.parsed" \
+		"$CACHE_DIR/results/$rv/stock/$kind.parsed"
+done
+
 echo
 echo "== summary"
 total_p=0 total_f=0 total_s=0
@@ -53,7 +63,8 @@ for part in static:"$work/static.parsed" scripts:"$work/scripts.parsed" \
 	bisect:"$work/bisect.parsed" \
 	kunit:"$CACHE_DIR/results/$rv/series/kunit.parsed" \
 	kselftest:"$CACHE_DIR/results/$rv/series/kselftest.parsed" \
-	baseline:"$work/baseline.parsed"; do
+	baseline:"$work/baseline.parsed" \
+	stock-kunit:"$work/stock-kunit.parsed" stock-kselftest:"$work/stock-kselftest.parsed"; do
 	name=${part%%:*}
 	file=${part#*:}
 	if [ -f "$file" ]; then read -r p f s < <(kunit_counts "$file"); else p=0 f=1 s=0; fi
