@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Tests of the project's own scripts: bad input is refused with a clear
-# message and leaves the cache usable for the next run, and results are
-# counted right.  The scripts run on caches of their own in a
+# message and leaves the cache usable for the next run, results are
+# counted right, and the security matrix holds the kselftests against the
+# Documentation page.  The scripts run on caches of their own in a
 # temporary directory, with stubs on PATH for what is outside the project
 # (apt, make, vng) and small git trees for the kernel's.  Needs a
 # prepared base (for the tree's kunit.py).  Prints KTAP.
@@ -346,5 +347,49 @@ check "baseline: a capability case that passes on the pre-cap base is caught" \
 	fails_with "expected failed, got PASSED: x:" "$scripts/expect-baseline.sh" "$tmp/baseline"
 check "baseline: a case without the capability that fails there is caught" \
 	fails_with "expected passed, got FAILED: y:" "$scripts/expect-baseline.sh" "$tmp/baseline"
+
+# ---- the security matrix ----
+
+# The page as the series adds it, and the kselftest results of a run of
+# the series kernel (tests/kselftest-series.ktap, as report.sh nests them).
+mkdir -p "$tmp/page"
+doc_patch=$(grep -l "^+++ b/$CAP_DOC" "$SERIES_DIR"/*.patch)
+(cd "$tmp/page" && git apply --include="$CAP_DOC" "$doc_patch")
+page=$tmp/page/$CAP_DOC
+series_results=$PROJECT_DIR/tests/kselftest-series.ktap
+matrix() { "$scripts/matrix.sh" "$page" "$1" "$tmp/matrix.ktap"; }
+
+matrix_of_series() {
+	local out selinux
+	out=$(matrix "$series_results" 2>&1) || { echo "$out"; return 1; }
+	selinux=$(awk -f "$scripts/matrix.awk" "$page" "$series_results" | cut -f 7 | LC_ALL=C sort -u | paste -sd ,)
+	[ "$selinux" = "SELinux-denied,not run" ] || { echo "SELinux column: $selinux"; return 1; }
+	kunit_parse "$tmp/matrix.ktap" >"$tmp/matrix.parsed"
+	# Every gate but amdkfd's (no GPU in the VM) has cases: it is skipped.
+	[ "$(kunit_counts "$tmp/matrix.parsed")" = "8 0 1" ] || { cat "$tmp/matrix.parsed"; return 1; }
+}
+check "matrix: the series kernel's results agree with the page; SELinux-denied is not run without its cases" \
+	matrix_of_series
+
+sed 's/ok 5 ns_last_pid: user namespace root: writing [0-9]* fails with EPERM/ok 5 ns_last_pid: user namespace root: child gets PID 3396/' \
+	"$series_results" >"$tmp/more.ktap"
+check "matrix: a cell that grants more than the page says is flagged and fails" \
+	fails_with "differs: ns_last_pid: user-namespace root: the kselftests show mixed, the page says own ns (more than the page grants)" \
+	matrix "$tmp/more.ktap"
+sed 's/^\( *\)ok 2 \(PTRACE_O_SUSPEND_SECCOMP: uid 65534 with CAP_CHECKPOINT_RESTORE: .*\)/\1# expected EPERM, got success (())\n\1not ok 2 \2/' \
+	"$series_results" >"$tmp/failed.ktap"
+check "matrix: a failed case is read for what happened: an unexpected success is allowed" \
+	fails_with "PTRACE_O_SUSPEND_SECCOMP: CAP_CHECKPOINT_RESTORE: the kselftests show allowed, the page says denied" \
+	matrix "$tmp/failed.ktap"
+{
+	cat "$series_results"
+	echo "    ok 1 selinux: ns_last_pid: uid 65534 with CAP_CHECKPOINT_RESTORE in a denied domain: writing 3395 fails with EPERM"
+	echo "    ok 2 selinux: map_files: uid 65534 with CAP_CHECKPOINT_RESTORE in a denied domain: open reads its content"
+} >"$tmp/selinux.ktap"
+check "matrix: SELinux-denied results fill their column; one that is allowed is flagged" \
+	fails_with "differs: map_files: SELinux-denied: the kselftests show allowed, the page says denied" \
+	matrix "$tmp/selinux.ktap"
+check "matrix: results that name no gate fail" \
+	fails_with "no case in /dev/null names a gate with its credentials" matrix /dev/null
 
 ktap_print
