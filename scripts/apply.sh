@@ -32,14 +32,24 @@ stamp=$tree.applied
 want=$( { echo "$base_commit"; for p in "${patches[@]}"; do cat "$SERIES_DIR/$p"; done; } | sha256sum | cut -d' ' -f1)
 
 stage_begin apply
+# $busy exists while this script changes the tree, so that what a run cut
+# short (Ctrl-C, a crash) left half done is undone, not taken for edits.
+busy=$tree.busy
+if [ -e "$busy" ] && [ -e "$tree" ]; then
+	log "the last run stopped while changing $tree: undoing what it left"
+	git -C "$tree" am --abort >/dev/null 2>&1 || true
+	git -C "$tree" reset -q --hard >/dev/null 2>&1 || true
+	rm -f "$stamp"
+fi
 # A worktree left half-made by an interrupted run is made again.
 if [ -e "$tree" ] && ! git -C "$tree" rev-parse -q --verify HEAD >/dev/null 2>&1; then
 	rm -rf "$tree" "$stamp"
-	git -C "$repo" worktree prune
 fi
 if [ ! -e "$tree" ]; then
 	log "git: checking out $kernel tree at $tree"
 	mkdir -p "$(dirname "$tree")"
+	touch "$busy"
+	git -C "$repo" worktree prune
 	git -C "$repo" worktree add -q --detach "$tree" "$base_commit"
 fi
 
@@ -50,19 +60,23 @@ else
 	[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||
 		die "$tree has uncommitted changes; this tree is rebuilt from series/ on every run. Edit the series in the tree 'make tree' gives you, then 'make export'."
 	rm -f "$stamp"
+	touch "$busy"
 	git -C "$tree" am --abort >/dev/null 2>&1 || true
 	git -C "$tree" checkout -q --detach "$base_commit"
 	for p in "${patches[@]}"; do
 		if ! out=$(git -C "$tree" -c user.name=capcr -c user.email=capcr@localhost \
 				am -q --committer-date-is-author-date "$SERIES_DIR/$p" 2>&1); then
 			git -C "$tree" am --abort >/dev/null 2>&1 || true
-			printf '%s\n' "$out" >&2
-			die "series/$p does not apply to the $kernel tree (base/$rv/$base); git am said why above"
+			rm -f "$busy"
+			grep '^error:' <<<"$out" >&2 || printf '%s\n' "$out" >&2
+			files=$(sed -n 's/^error: \(.*\): patch does not apply$/\1/p' <<<"$out" | paste -sd ' ')
+			die "series/$p does not apply to the $kernel tree (base/$rv/$base)${files:+ in $files}: update the patch ('make tree', fix it, 'make export') or use the base it was made for (BASE_VERSION). The am was aborted; the next run starts again from the base."
 		fi
 	done
 	git -C "$tree" branch -q -f "run/$rv/$kernel" HEAD
 	echo "$want $(git -C "$tree" rev-parse HEAD)" >"$stamp"
 	log "$kernel tree: applied ${#patches[@]} patches onto base/$rv/$base"
 fi
+rm -f "$busy"
 stage_end
 printf '%s\n' "$tree"

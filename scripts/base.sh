@@ -36,10 +36,12 @@ resolve_version() {
 	printf '%s' "$BASE_VERSION"
 }
 
-# Fetches the .deb and takes the tarball out of it; the tarball's sha256
-# is recorded the first time and must match on every later run.
+# fetch_tarball VERSION: fetches the .deb and takes the tarball out of it;
+# sets sum to its sha256, which is recorded the first time and must match
+# on every later run.  Not run in a subshell: there a Ctrl-C would skip
+# the trap that removes the download.
 fetch_tarball() {
-	local ver=$1 rv tarball sumfile sum tmp
+	local ver=$1 rv tarball sumfile tmp
 	rv=$(ref_version "$ver")
 	tarball=$CACHE_DIR/deb/$rv.tar.xz
 	sumfile=$CACHE_DIR/deb/$rv.sha256
@@ -48,36 +50,37 @@ fetch_tarball() {
 		trap 'rm -rf "$tmp"' EXIT
 		log "apt: downloading $BASE_PACKAGE=$ver"
 		(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$BASE_PACKAGE=$ver") ||
-			die "apt-get download $BASE_PACKAGE=$ver failed"
-		dpkg-deb --fsys-tarfile "$tmp"/*.deb |
-			tar -x -C "$tmp" "./usr/src/$BASE_PACKAGE.tar.xz"
+			die "apt-get download $BASE_PACKAGE=$ver failed (apt said why above): check the network and the apt sources, or pick another version with BASE_VERSION, then run again. Nothing was kept."
+		dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" "./usr/src/$BASE_PACKAGE.tar.xz" ||
+			die "the $BASE_PACKAGE=$ver package apt downloaded holds no usr/src/$BASE_PACKAGE.tar.xz; nothing was kept"
 		mv "$tmp/usr/src/$BASE_PACKAGE.tar.xz" "$tarball"
 		rm -rf "$tmp"
 		trap - EXIT
 	fi
 	sum=$(sha256sum "$tarball" | cut -d' ' -f1)
-	if [ -f "$sumfile" ]; then
-		[ "$(cat "$sumfile")" = "$sum" ] ||
-			die "$tarball: sha256 $sum does not match $(cat "$sumfile") recorded when it was first fetched. The file is damaged or was replaced: delete it and $sumfile to fetch it again."
-	else
+	if [ ! -f "$sumfile" ]; then
 		echo "$sum" >"$sumfile"
+	elif [ "$(cat "$sumfile")" != "$sum" ]; then
+		# Kept for a look, out of the way of the next run's download.
+		mv -f "$tarball" "$tarball.bad"
+		die "$tarball: sha256 $sum does not match $(cat "$sumfile"), recorded when it was first fetched: the file was damaged or replaced. It is now $tarball.bad; the next run fetches it again and checks it against the recorded sum."
 	fi
-	printf '%s' "$sum"
 }
 
 ver=$(resolve_version)
 rv=$(ref_version "$ver")
 stage_begin base
-sum=$(fetch_tarball "$ver")
+fetch_tarball "$ver"
 tarball=$CACHE_DIR/deb/$rv.tar.xz
 repo=$CACHE_DIR/linux.git
-[ -d "$repo" ] || git init -q --bare "$repo"
+# Again on every run: it completes a repository an interrupted run began.
+git init -q --bare "$repo"
 FIXED_DATE="@$(stat -c %Y "$tarball") +0000"
 
 if ! git -C "$repo" rev-parse -q --verify "refs/heads/base/$rv/stock" >/dev/null; then
 	log "git: committing the $BASE_PACKAGE $ver tree"
 	tmp=$(mktemp -d "$CACHE_DIR/tmp.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
+	trap 'rm -rf "$tmp" "$tmp.index"' EXIT
 	tar -xf "$tarball" -C "$tmp" --strip-components=1
 	# Debian's top-level .gitignore ignores everything: add with -f.
 	export GIT_DIR=$repo GIT_WORK_TREE=$tmp GIT_INDEX_FILE=$tmp.index

@@ -18,8 +18,13 @@ APT_PACKAGES=(
 	clang lld llvm libclang-dev ccache xz-utils
 	"rustc-web=$RUST_DEB_VERSION" "rust-web-src=$RUST_DEB_VERSION"
 	"rustfmt-web=$RUST_DEB_VERSION" "rust-web-clippy=$RUST_DEB_VERSION"
+	# cargo builds bindgen below; ca-certificates let it reach crates.io.
+	"cargo-web=$RUST_DEB_VERSION" ca-certificates
 	qemu-system-x86 udev busybox-static
 	python3-venv libcap2-bin attr
+	# What a minimal Debian 12 (the debian:12 image CI runs in) lacks:
+	# git for the trees, column for the report.
+	git bsdextrautils
 )
 
 missing_apt() {

@@ -11,6 +11,9 @@ SELFTEST=cap_checkpoint_restore
 # capability (patch 10 fixes it), selected in run_kselftest.sh's syntax.
 KSELFTEST_TARGETS="$SELFTEST clone3"
 KSELFTEST_SELECTION="-c $SELFTEST -t clone3:clone3_cap_checkpoint_restore"
+# The series' Documentation page: its gates table is what the security
+# matrix (matrix.sh) holds the kselftest results against.
+CAP_DOC=Documentation/admin-guide/cap-checkpoint-restore.rst
 # The Debian source package the base tree comes from.
 BASE_PACKAGE=linux-source-6.12
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # report.sh KERNEL: turn what vm.sh kept into the run's report: the base,
-# the KUnit results from the console, the kselftest results, and a last
-# line "N passed, N failed, N skipped".  Exits 1 when anything failed or
-# nothing ran.  Both result sets are parsed by the tree's own kunit.py.
+# the KUnit results from the console, the kselftest results, the security
+# matrix (matrix.sh) and a last line "N passed, N failed, N skipped".
+# Exits 1 when anything failed, a matrix cell differs from the
+# Documentation page, or nothing ran.  The result sets are parsed by the
+# tree's own kunit.py.
 . "$(dirname "$0")/lib.sh"
 
 kernel_paths "${1:-}"
@@ -27,6 +29,11 @@ echo
 echo "== kselftests"
 sed 's/^\[[0-9:]*\] //' "$results/kselftest.parsed"
 echo
+echo "== security matrix: the kselftests against $CAP_DOC"
+"$PROJECT_DIR/scripts/matrix.sh" "$tree/$CAP_DOC" "$results/kselftest-nested.ktap" \
+	"$results/matrix.ktap" || true
+kunit_parse "$results/matrix.ktap" >"$results/matrix.parsed"
+echo
 if [ -n "${STAGE_LOG:-}" ] && [ -f "$STAGE_LOG" ]; then
 	echo "== stage timings (s)"
 	column -t "$STAGE_LOG"
@@ -34,7 +41,9 @@ if [ -n "${STAGE_LOG:-}" ] && [ -f "$STAGE_LOG" ]; then
 fi
 read -r kp kf ks < <(kunit_counts "$results/kunit.parsed")
 read -r sp sf ss < <(kunit_counts "$results/kselftest.parsed")
+read -r mp mf ms < <(kunit_counts "$results/matrix.parsed")
 echo "kunit: $kp passed, $kf failed, $ks skipped"
 echo "kselftest: $sp passed, $sf failed, $ss skipped"
-echo "$((kp + sp)) passed, $((kf + sf)) failed, $((ks + ss)) skipped"
-[ $((kf + sf)) = 0 ] && [ $((kp + sp)) -gt 0 ]
+echo "matrix: $mp passed, $mf failed, $ms skipped"
+echo "$((kp + sp + mp)) passed, $((kf + sf + mf)) failed, $((ks + ss + ms)) skipped"
+[ $((kf + sf + mf)) = 0 ] && [ $((kp + sp)) -gt 0 ]

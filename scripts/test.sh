@@ -3,7 +3,8 @@
 # The project's tests, as 'make test' and CI run them:
 #   1. the series checked statically (check-series.sh), and the scripts'
 #      own tests (tests/scripts.sh)
-#   2. the kselftests and KUnit on the series kernel: all must pass
+#   2. the kselftests and KUnit on the series kernel: all must pass, and
+#      the security matrix must agree with the Documentation page
 #   3. every patch builds on its own (bisect-build.sh)
 #   4. the kselftests on the pre-capability base: exactly the cases that
 #      need the capability must fail there (expect-baseline.sh)
@@ -63,6 +64,7 @@ for part in static:"$work/static.parsed" scripts:"$work/scripts.parsed" \
 	bisect:"$work/bisect.parsed" \
 	kunit:"$CACHE_DIR/results/$rv/series/kunit.parsed" \
 	kselftest:"$CACHE_DIR/results/$rv/series/kselftest.parsed" \
+	matrix:"$CACHE_DIR/results/$rv/series/matrix.parsed" \
 	baseline:"$work/baseline.parsed" \
 	stock-kunit:"$work/stock-kunit.parsed" stock-kselftest:"$work/stock-kselftest.parsed"; do
 	name=${part%%:*}

@@ -17,7 +17,7 @@ PROBE_TIMEOUT=${PROBE_TIMEOUT:-30}
 [ -f "$image" ] || die "no kernel image at $image: run scripts/build.sh $kernel first"
 [ -x "$out/kselftest/run_kselftest.sh" ] || die "no kselftests in $out/kselftest: run scripts/build.sh $kernel first"
 
-# vng [accel] LIMIT LOG COMMAND: boots the kernel, runs COMMAND, and
+# vng_run ACCEL LIMIT LOG COMMAND: boots the kernel, runs COMMAND, and
 # returns vng's exit code; timeout's 124 (or 137) when the limit hit.
 vng_run() {
 	local accel=$1 limit=$2 log=$3 cmd=$4 flags=()
@@ -27,8 +27,25 @@ vng_run() {
 	# a kernel with CONFIG_BLOCK falls back to that name.
 	timeout --kill-after=10 "$limit" vng --run "$image" "${flags[@]}" \
 		--memory 1G --cpus 2 --verbose --rwdir="$results" --append root=/dev/root \
-		--exec "$cmd" </dev/null >"$log" 2>&1
+		--exec "$cmd" </dev/null >"$log" 2>&1 &
+	vm=$!
+	local rc=0
+	wait "$vm" || rc=$?
+	vm=
+	return $rc
 }
+
+# timeout runs the VM in a process group of its own, which a Ctrl-C at the
+# terminal does not reach: stop it here, or it would run on, and hold the
+# cache's lock, until its time is up.
+vm=
+stop_vm() {
+	[ -n "$vm" ] || return 0
+	log "interrupted: stopping the VM"
+	{ kill -TERM "$vm" 2>/dev/null; wait "$vm"; } || true
+}
+trap 'stop_vm; trap - INT; kill -INT $$' INT
+trap 'stop_vm; trap - TERM; kill -TERM $$' TERM
 
 accel_works() {
 	local rc=0
@@ -59,12 +76,12 @@ stage_end
 panic=$(grep -m1 -n -e 'Kernel panic' -e 'BUG: ' -e 'Oops' "$results/console.log" || true)
 if [ -n "$panic" ]; then
 	tail -n 60 "$results/console.log" >&2
-	die "the $kernel kernel crashed in the VM ($panic); console log: $results/console.log"
+	die "the $kernel kernel crashed in the VM (console.log line $panic); the end of $results/console.log, with the kernel's report, is above"
 fi
 case $rc in
 124 | 137)
 	tail -n 40 "$results/console.log" >&2
-	die "the VM did not finish within VM_TIMEOUT=${VM_TIMEOUT}s ($accel); the end of $results/console.log is above"
+	die "the VM did not finish within VM_TIMEOUT=${VM_TIMEOUT}s ($accel) and was stopped; the end of $results/console.log is above: it shows where it hung (raise VM_TIMEOUT if the tests were only slow)"
 	;;
 esac
 if [ ! -f "$results/kselftest.rc" ]; then
