@@ -28,6 +28,18 @@ check "run: an unknown KERNEL is refused" \
 	fails_with "KERNEL=nosuch: not one of series, pre-cap, stock" "$scripts/run.sh" nosuch
 check "apply: an unknown KERNEL is refused" \
 	fails_with "KERNEL=nosuch" "$scripts/apply.sh" nosuch
+check "bench: an unknown KERNEL is refused" \
+	fails_with "KERNEL=nosuch: not one of series, pre-cap, stock" "$scripts/bench.sh" nosuch
+check "vm: an unknown MODE is refused" \
+	fails_with "MODE=nosuch: use tests or bench" "$scripts/vm.sh" series nosuch
+# A build without the benchmark, in a cache of its own: the lock and the
+# results stay apart from the real ones.
+cache=$tmp/cache/build/$(ref_version "$(current_base_version)")/series
+mkdir -p "$cache/kernel/arch/x86/boot" "$cache/kselftest/$SELFTEST"
+touch "$cache/kernel/arch/x86/boot/bzImage"
+check "bench: a build without the benchmark is refused before booting" \
+	fails_with "no benchmark at .*: the series patches lack it" \
+	env CAPCR_CACHE="$tmp/cache" BASE_VERSION="$(current_base_version)" "$scripts/bench.sh" series
 
 counts_are() { # counts_are "P F S" LINE
 	printf '%s\n' "$2" >"$tmp/parsed"
