@@ -5,11 +5,14 @@
 #   make test   the project's tests: the series checked statically, the
 #               scripts' own tests, the kselftests on the series kernel,
 #               every patch built on its own, the pre-capability baseline
+#   make bench  the PID selection benchmark, in the kernel make run built
 KERNEL ?= series
 
-.PHONY: run test check deps base tree export
+.PHONY: run test bench check deps base tree export
 run:
 	@scripts/run.sh $(KERNEL)
+bench:
+	@scripts/bench.sh $(KERNEL)
 test:
 	@scripts/test.sh
 check:

@@ -73,8 +73,8 @@ check_kernel() {
 }
 
 # kernel_paths KERNEL: checks KERNEL and sets where its files are: rv (the
-# base version as a ref), tree (its kernel tree), out (its build) and
-# results.
+# base version as a ref), tree (its kernel tree), out (its build), results
+# and bench_results (the benchmark's, apart from the tests').
 kernel_paths() {
 	check_kernel "${1:-}"
 	kernel=$1
@@ -82,6 +82,7 @@ kernel_paths() {
 	tree=$CACHE_DIR/trees/$rv/$kernel
 	out=$CACHE_DIR/build/$rv/$kernel
 	results=$CACHE_DIR/results/$rv/$kernel
+	bench_results=$results-bench
 }
 
 # One run at a time: the cache's trees and build directories are shared.

@@ -1,21 +1,44 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# vm.sh KERNEL: boot the test kernel built by build.sh in a virtme-ng VM,
-# run the kselftests and keep what they printed and the console log in
-# $CACHE_DIR/results/<version>/KERNEL.  Every boot is bounded in time.
+# vm.sh KERNEL [MODE]: boot the test kernel built by build.sh in a
+# virtme-ng VM and run, as MODE says, the kselftests (tests, the default)
+# or the PID selection benchmark (bench).  What they printed and the
+# console log are kept in $CACHE_DIR/results/<version>/KERNEL, or
+# KERNEL-bench for the benchmark, so that it leaves the test results alone.
+# Every boot is bounded in time.
 #
 # VM_ACCEL=auto (default) tries KVM and falls back to TCG when KVM does not
 # boot in time (a nested KVM guest can hang at "Decompressing Linux...");
-# VM_ACCEL=kvm or tcg forces one.  VM_TIMEOUT bounds the test run (s).
+# VM_ACCEL=kvm or tcg forces one.  VM_TIMEOUT bounds the run (s).
 . "$(dirname "$0")/lib.sh"
 
 kernel_paths "${1:-}"
+mode=${2:-tests}
 image=$out/kernel/arch/x86/boot/bzImage
 VM_ACCEL=${VM_ACCEL:-auto}
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 PROBE_TIMEOUT=${PROBE_TIMEOUT:-30}
+case $mode in
+tests)
+	what=kselftests
+	need=$out/kselftest/run_kselftest.sh
+	missing="no kselftests in $out/kselftest: run scripts/build.sh $kernel first"
+	guest="$PROJECT_DIR/scripts/guest-run.sh $results $out/kselftest $KSELFTEST_SELECTION"
+	finished=kselftest.rc
+	;;
+bench)
+	results=$bench_results
+	what=benchmark
+	need=$out/kselftest/$SELFTEST/pid_select_bench
+	missing="no benchmark at $need: the $kernel patches lack it, or scripts/build.sh $kernel has not run"
+	# BENCH_ARGS: the benchmark's options, such as --cycle-limit.
+	guest="$need ${BENCH_ARGS:-} >$results/bench.txt 2>&1; echo \$? >$results/bench.rc"
+	finished=bench.rc
+	;;
+*) die "MODE=$mode: use tests or bench" ;;
+esac
 [ -f "$image" ] || die "no kernel image at $image: run scripts/build.sh $kernel first"
-[ -x "$out/kselftest/run_kselftest.sh" ] || die "no kselftests in $out/kselftest: run scripts/build.sh $kernel first"
+[ -x "$need" ] || die "$missing"
 
 # vng_run ACCEL LIMIT LOG COMMAND: boots the kernel, runs COMMAND, and
 # returns vng's exit code; timeout's 124 (or 137) when the limit hit.
@@ -68,10 +91,9 @@ esac
 echo "$accel" >"$results/accel"
 stage_end
 
-stage_begin tests
+stage_begin "$mode"
 rc=0
-vng_run "$accel" "$VM_TIMEOUT" "$results/console.log" \
-	"$PROJECT_DIR/scripts/guest-run.sh $results $out/kselftest $KSELFTEST_SELECTION" || rc=$?
+vng_run "$accel" "$VM_TIMEOUT" "$results/console.log" "$guest" || rc=$?
 stage_end
 panic=$(grep -m1 -n -e 'Kernel panic' -e 'BUG: ' -e 'Oops' "$results/console.log" || true)
 if [ -n "$panic" ]; then
@@ -84,7 +106,7 @@ case $rc in
 	die "the VM did not finish within VM_TIMEOUT=${VM_TIMEOUT}s ($accel) and was stopped; the end of $results/console.log is above: it shows where it hung (raise VM_TIMEOUT if the tests were only slow)"
 	;;
 esac
-if [ ! -f "$results/kselftest.rc" ]; then
+if [ ! -f "$results/$finished" ]; then
 	tail -n 40 "$results/console.log" >&2
-	die "the VM exited ($rc) before the kselftests finished; the end of $results/console.log is above"
+	die "the VM exited ($rc) before the $what finished; the end of $results/console.log is above"
 fi

@@ -289,6 +289,19 @@ check "vm: Ctrl-C stops the VM and frees the lock" vm_interrupted
 
 # ---- results counted right ----
 
+check "bench: an unknown KERNEL is refused" \
+	fails_with "KERNEL=nosuch: not one of series, pre-cap, stock" "$scripts/bench.sh" nosuch
+check "vm: an unknown MODE is refused" \
+	fails_with "MODE=nosuch: use tests or bench" "$scripts/vm.sh" series nosuch
+# A build without the benchmark, in a cache of its own: the lock and the
+# results stay apart from the real ones.
+cache=$tmp/cache/build/$(ref_version "$(current_base_version)")/series
+mkdir -p "$cache/kernel/arch/x86/boot" "$cache/kselftest/$SELFTEST"
+touch "$cache/kernel/arch/x86/boot/bzImage"
+check "bench: a build without the benchmark is refused before booting" \
+	fails_with "no benchmark at .*: the series patches lack it" \
+	env CAPCR_CACHE="$tmp/cache" BASE_VERSION="$(current_base_version)" "$scripts/bench.sh" series
+
 counts_are() { # counts_are "P F S" LINE
 	printf '%s\n' "$2" >"$tmp/parsed"
 	[ "$(kunit_counts "$tmp/parsed")" = "$1" ] || { echo "got $(kunit_counts "$tmp/parsed")"; return 1; }
@@ -366,7 +379,7 @@ matrix_of_series() {
 	[ "$selinux" = "SELinux-denied,not run" ] || { echo "SELinux column: $selinux"; return 1; }
 	kunit_parse "$tmp/matrix.ktap" >"$tmp/matrix.parsed"
 	# Every gate but amdkfd's (no GPU in the VM) has cases: it is skipped.
-	[ "$(kunit_counts "$tmp/matrix.parsed")" = "8 0 1" ] || { cat "$tmp/matrix.parsed"; return 1; }
+	[ "$(kunit_counts "$tmp/matrix.parsed")" = "10 0 1" ] || { cat "$tmp/matrix.parsed"; return 1; }
 }
 check "matrix: the series kernel's results agree with the page; SELinux-denied is not run without its cases" \
 	matrix_of_series
