@@ -11,9 +11,9 @@ take_lock
 rv=$(ref_version "$(current_base_version)")
 repo=$CACHE_DIR/linux.git
 series_tree=$CACHE_DIR/trees/$rv/series
-config=$CACHE_DIR/build/$rv/series/kernel/.config
+config=$(build_dir "$series_tree")/kernel/.config
 tree=$CACHE_DIR/trees/$rv/bisect
-out=$CACHE_DIR/build/$rv/bisect
+out=$(build_dir "$tree")
 [ -f "$config" ] || die "no series kernel config at $config: run 'make run' first"
 export CCACHE_DIR=$CACHE_DIR/ccache CCACHE_BASEDIR=$CACHE_DIR
 

@@ -80,10 +80,15 @@ kernel_paths() {
 	kernel=$1
 	rv=$(ref_version "$(current_base_version)")
 	tree=$CACHE_DIR/trees/$rv/$kernel
-	out=$CACHE_DIR/build/$rv/$kernel
+	out=$(build_dir "$tree")
 	results=$CACHE_DIR/results/$rv/$kernel
 	bench_results=$results-bench
 }
+
+# build_dir TREE: where TREE is built.  Inside the tree, so that the
+# compiler sees the same relative paths in every tree and ccache serves
+# one tree's objects to the others (pre-cap, stock, each bisect step).
+build_dir() { printf '%s/.build' "$1"; }
 
 # One run at a time: the cache's trees and build directories are shared.
 # Entry points take the lock; scripts they start inherit it.

@@ -254,7 +254,7 @@ panic) echo "[    0.91] Kernel panic - not syncing: Attempted to kill init! exit
 early) echo "[    0.52] virtme-init: cannot find the root file system"; exit 1 ;;
 wait) echo "$$" >"$STUB_VNG_PID"; echo "booting"; exec sleep 30 ;;
 esac'
-out=$tmp/c-apply/build/$rv/series
+out=$(build_dir "$tmp/c-apply/trees/$rv/series")
 mkdir -p "$out/kernel/arch/x86/boot" "$out/kselftest"
 touch "$out/kernel/arch/x86/boot/bzImage"
 cp "$stubs/make" "$out/kselftest/run_kselftest.sh"
@@ -295,7 +295,7 @@ check "vm: an unknown MODE is refused" \
 	fails_with "MODE=nosuch: use tests or bench" "$scripts/vm.sh" series nosuch
 # A build without the benchmark, in a cache of its own: the lock and the
 # results stay apart from the real ones.
-cache=$tmp/cache/build/$(ref_version "$(current_base_version)")/series
+cache=$(build_dir "$tmp/cache/trees/$(ref_version "$(current_base_version)")/series")
 mkdir -p "$cache/kernel/arch/x86/boot" "$cache/kselftest/$SELFTEST"
 touch "$cache/kernel/arch/x86/boot/bzImage"
 check "bench: a build without the benchmark is refused before booting" \
