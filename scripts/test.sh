@@ -5,12 +5,12 @@
 #      own tests (tests/scripts.sh)
 #   2. the kselftests and KUnit on the series kernel: all must pass, and
 #      the security matrix must agree with the Documentation page
-#   3. every patch builds on its own (bisect-build.sh)
-#   4. the kselftests on the pre-capability base: exactly the cases that
+#   3. the kselftests on the pre-capability base: exactly the cases that
 #      need the capability must fail there (expect-baseline.sh)
-#   5. the kselftests on Debian's stock tree, which has upstream's
+#   4. the kselftests on Debian's stock tree, which has upstream's
 #      implementation: every KUnit and kselftest case as with the series
 #      (expect-same.sh)
+#   5. every patch builds on its own (bisect-build.sh)
 # Ends with "N passed, N failed, N skipped" over all of them.
 . "$(dirname "$0")/lib.sh"
 take_lock
@@ -43,9 +43,6 @@ part scripts "$PROJECT_DIR/tests/scripts.sh"
 echo "== the series kernel"
 "$here/run.sh" series || true
 
-echo "== every patch builds on its own"
-part bisect "$here/bisect-build.sh"
-
 echo "== the pre-capability base, with the tests and without the series"
 "$here/run.sh" pre-cap || true
 part baseline "$here/expect-baseline.sh" "$CACHE_DIR/results/$rv/pre-cap/kselftest.parsed"
@@ -56,6 +53,10 @@ for kind in kunit kselftest; do
 	part "stock-$kind" "$here/expect-same.sh" "$CACHE_DIR/results/$rv/series/$kind.parsed" \
 		"$CACHE_DIR/results/$rv/stock/$kind.parsed"
 done
+
+# Last: its first step, the pre-cap base, is then mostly ccache hits.
+echo "== every patch builds on its own"
+part bisect "$here/bisect-build.sh"
 
 echo
 echo "== summary"
