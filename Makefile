@@ -1,16 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # The two commands of README.md:
 #   make run    apply the series, build and boot a test kernel, run the
-#               kselftests, report (KERNEL=pre-cap or stock for the others)
+#               kselftests, report (KERNEL=pre-cap or stock for the others;
+#               DEBUG=1 for the debug kernel: KASAN, lockdep, UBSAN)
 #   make test   the project's tests: the series checked statically, the
 #               scripts' own tests, the kselftests on the series kernel,
 #               every patch built on its own, the pre-capability baseline
 #   make bench  the PID selection benchmark, in the kernel make run built
 KERNEL ?= series
+DEBUG ?= 0
 
 .PHONY: run test bench check deps base tree export
 run:
-	@scripts/run.sh $(KERNEL)
+	@DEBUG=$(DEBUG) scripts/run.sh $(KERNEL)
 bench:
 	@scripts/bench.sh $(KERNEL)
 test:

@@ -4,8 +4,8 @@
 # of one tree (see apply.sh), out of tree in the cache.
 #
 # The config is tinyconfig plus kconfig/*.config plus the selftest's own
-# config fragment, everything else off: the VM needs little, and what is
-# not built costs no time.
+# config fragment (plus kconfig/debug/ with DEBUG=1), everything else off:
+# the VM needs little, and what is not built costs no time.
 . "$(dirname "$0")/lib.sh"
 
 kernel_paths "${1:-}"
@@ -19,12 +19,9 @@ fragments=(
 	"$tree/kernel/configs/tiny-base.config" "$tree/kernel/configs/tiny.config"
 	"$tree/arch/x86/configs/tiny.config" "$PROJECT_DIR"/kconfig/*.config
 )
+[ "${DEBUG:-0}" = 0 ] || fragments+=("$PROJECT_DIR"/kconfig/debug/*.config)
 selftest_config=$tree/tools/testing/selftests/$SELFTEST/config
-if [ -f "$selftest_config" ]; then
-	fragments+=("$selftest_config")
-else
-	selftest_config=
-fi
+[ ! -f "$selftest_config" ] || fragments+=("$selftest_config")
 
 stage_begin configure
 mkdir -p "$out/kernel"
@@ -38,7 +35,7 @@ if ! cmp -s "$out/fragments.new" "$out/fragments" || [ ! -f "$out/kernel/.config
 		>"$out/config.log" 2>&1 || { cat "$out/config.log" >&2; die "configuring the $kernel kernel failed"; }
 	# tinyconfig's own fragments are wishes (some options are 32-bit only);
 	# ours and the selftest's must hold.
-	missing=$(grep -h '^CONFIG_' "$PROJECT_DIR"/kconfig/*.config ${selftest_config:+"$selftest_config"} |
+	missing=$(grep -h '^CONFIG_' "${fragments[@]:3}" |
 		sort -u | while read -r line; do
 		grep -qxF "$line" "$out/kernel/.config" || echo "$line"
 	done)

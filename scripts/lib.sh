@@ -77,12 +77,27 @@ check_kernel() {
 # and bench_results (the benchmark's, apart from the tests').
 kernel_paths() {
 	check_kernel "${1:-}"
+	check_debug
 	kernel=$1
 	rv=$(ref_version "$(current_base_version)")
 	tree=$CACHE_DIR/trees/$rv/$kernel
 	out=$(build_dir "$tree")
 	results=$CACHE_DIR/results/$rv/$kernel
+	# The debug kernel (DEBUG=1, kconfig/debug/) is built and run beside
+	# the normal one, from the same tree.
+	if [ "${DEBUG:-0}" = 1 ]; then
+		out=$out-debug
+		results=$results-debug
+	fi
 	bench_results=$results-bench
+}
+
+# check_debug: DEBUG is 0 (the normal kernel) or 1 (the debug kernel).
+check_debug() {
+	case ${DEBUG:-0} in
+	0 | 1) ;;
+	*) die "DEBUG=$DEBUG: use 1 for the debug kernel (KASAN, lockdep, UBSAN) or 0" ;;
+	esac
 }
 
 # build_dir TREE: where TREE is built.  Inside the tree, so that the

@@ -34,6 +34,11 @@ echo "== security matrix: the kselftests against $CAP_DOC"
 	"$results/matrix.ktap" || true
 kunit_parse "$results/matrix.ktap" >"$results/matrix.parsed"
 echo
+echo "== kernel reports in the console (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, hangs)"
+"$PROJECT_DIR/scripts/splats.sh" "$results/console.log" >"$results/console.ktap" || true
+grep -e '^#' -e '^not ok' "$results/console.ktap" || echo "none"
+kunit_parse "$results/console.ktap" >"$results/console.parsed"
+echo
 if [ -n "${STAGE_LOG:-}" ] && [ -f "$STAGE_LOG" ]; then
 	echo "== stage timings (s)"
 	column -t "$STAGE_LOG"
@@ -42,8 +47,10 @@ fi
 read -r kp kf ks < <(kunit_counts "$results/kunit.parsed")
 read -r sp sf ss < <(kunit_counts "$results/kselftest.parsed")
 read -r mp mf ms < <(kunit_counts "$results/matrix.parsed")
+read -r cp cf cs < <(kunit_counts "$results/console.parsed")
 echo "kunit: $kp passed, $kf failed, $ks skipped"
 echo "kselftest: $sp passed, $sf failed, $ss skipped"
 echo "matrix: $mp passed, $mf failed, $ms skipped"
-echo "$((kp + sp + mp)) passed, $((kf + sf + mf)) failed, $((ks + ss + ms)) skipped"
-[ $((kf + sf + mf)) = 0 ] && [ $((kp + sp)) -gt 0 ]
+echo "console: $cp passed, $cf failed, $cs skipped"
+echo "$((kp + sp + mp + cp)) passed, $((kf + sf + mf + cf)) failed, $((ks + ss + ms + cs)) skipped"
+[ $((kf + sf + mf + cf)) = 0 ] && [ $((kp + sp)) -gt 0 ]

@@ -9,6 +9,7 @@
 
 kernel=${1:-series}
 check_kernel "$kernel"
+check_debug
 take_lock
 
 STAGE_LOG=$(mktemp)

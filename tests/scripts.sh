@@ -302,6 +302,31 @@ check "bench: a build without the benchmark is refused before booting" \
 	fails_with "no benchmark at .*: the series patches lack it" \
 	env CAPCR_CACHE="$tmp/cache" BASE_VERSION="$(current_base_version)" "$scripts/bench.sh" series
 
+check "run: an unknown DEBUG is refused" \
+	fails_with "DEBUG=2: use 1 for the debug kernel" env DEBUG=2 "$scripts/run.sh" series
+
+# The console scan: a report of each kind fails its case and is shown; a
+# clean console passes every case.
+splats_found() { # splats_found KIND LINE: a console with LINE fails the KIND case only
+	local out
+	printf '[    0.10] Run /init as init process\n[    1.20] %s\n[    1.21] next line\n' "$2" >"$tmp/console.log"
+	out=$("$scripts/splats.sh" "$tmp/console.log") && { echo "passed: $out"; return 1; }
+	[ "$(grep -c '^not ok' <<<"$out")" = 1 ] || { echo "$out"; return 1; }
+	grep -q "^not ok [0-9]* console: no $1 report" <<<"$out" || { echo "$out"; return 1; }
+	grep -qF "# [    1.20] $2" <<<"$out" || { echo "the report is not shown: $out"; return 1; }
+}
+check "console: a WARN splat fails and is shown" \
+	splats_found WARNING "WARNING: CPU: 1 PID: 57 at kernel/pid.c:215 alloc_pid+0x2f1/0x4a0"
+check "console: a lockdep report fails and is shown" \
+	splats_found lockdep "possible recursive locking detected"
+check "console: a UBSAN report fails and is shown" \
+	splats_found UBSAN "UBSAN: shift-out-of-bounds in ipc/ipc_sysctl.c:47:10"
+clean_console() {
+	printf '[    0.10] Run /init as init process\n[    0.50] ok 1 rust_doctests_kernel\n' >"$tmp/console.log"
+	"$scripts/splats.sh" "$tmp/console.log" >/dev/null
+}
+check "console: a clean console passes" clean_console
+
 counts_are() { # counts_are "P F S" LINE
 	printf '%s\n' "$2" >"$tmp/parsed"
 	[ "$(kunit_counts "$tmp/parsed")" = "$1" ] || { echo "got $(kunit_counts "$tmp/parsed")"; return 1; }
