@@ -28,8 +28,13 @@ for p in "${patches[@]}"; do
 	[ -f "$SERIES_DIR/$p" ] || die "series/$kernel names $p, which is not in series/"
 done
 
+# $stamp records how the tree was made, a line a step: the base commit,
+# then for each patch the sha256 of its file, each with the commit it
+# gave.  A run re-applies only from the first patch that changed, so that
+# the files of the patches before it keep their times and are not rebuilt.
 stamp=$tree.applied
-want=$( { echo "$base_commit"; for p in "${patches[@]}"; do cat "$SERIES_DIR/$p"; done; } | sha256sum | cut -d' ' -f1)
+want=("$base_commit")
+for p in "${patches[@]}"; do want+=("$(sha256sum <"$SERIES_DIR/$p" | cut -d' ' -f1)"); done
 
 stage_begin apply
 # $busy exists while this script changes the tree, so that what a run cut
@@ -53,17 +58,28 @@ if [ ! -e "$tree" ]; then
 	git -C "$repo" worktree add -q --detach "$tree" "$base_commit"
 fi
 
-if [ "$(cat "$stamp" 2>/dev/null)" = "$want $(git -C "$tree" rev-parse HEAD)" ] &&
-	[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
+# keep: how many steps of $stamp still hold; from: the commit to go on from.
+keep=0 from=$base_commit
+mapfile -t have < <(cat "$stamp" 2>/dev/null)
+if [ ${#have[@]} -gt 0 ] && [ "${have[-1]#* }" = "$(git -C "$tree" rev-parse HEAD)" ]; then
+	while [ $keep -lt ${#want[@]} ] && [ "${have[keep]%% *}" = "${want[keep]}" ]; do
+		from=${have[keep]#* }
+		keep=$((keep + 1))
+	done
+fi
+[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||
+	die "$tree has uncommitted changes; this tree is rebuilt from series/ on every run. Edit the series in the tree 'make tree' gives you, then 'make export'."
+if [ $keep = ${#want[@]} ]; then
 	log "$kernel tree is up to date (${#patches[@]} patches)"
 else
-	[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||
-		die "$tree has uncommitted changes; this tree is rebuilt from series/ on every run. Edit the series in the tree 'make tree' gives you, then 'make export'."
+	[ $keep -gt 0 ] || { keep=1 from=$base_commit have=("$base_commit $base_commit"); }
 	rm -f "$stamp"
 	touch "$busy"
 	git -C "$tree" am --abort >/dev/null 2>&1 || true
-	git -C "$tree" checkout -q --detach "$base_commit"
-	for p in "${patches[@]}"; do
+	git -C "$tree" checkout -q --detach "$from"
+	made=("${have[@]:0:keep}")
+	for ((i = keep; i < ${#want[@]}; i++)); do
+		p=${patches[i - 1]}
 		if ! out=$(git -C "$tree" -c user.name=capcr -c user.email=capcr@localhost \
 				am -q --committer-date-is-author-date "$SERIES_DIR/$p" 2>&1); then
 			git -C "$tree" am --abort >/dev/null 2>&1 || true
@@ -72,10 +88,11 @@ else
 			files=$(sed -n 's/^error: \(.*\): patch does not apply$/\1/p' <<<"$out" | paste -sd ' ')
 			die "series/$p does not apply to the $kernel tree (base/$rv/$base)${files:+ in $files}: update the patch ('make tree', fix it, 'make export') or use the base it was made for (BASE_VERSION). The am was aborted; the next run starts again from the base."
 		fi
+		made+=("${want[i]} $(git -C "$tree" rev-parse HEAD)")
 	done
 	git -C "$tree" branch -q -f "run/$rv/$kernel" HEAD
-	echo "$want $(git -C "$tree" rev-parse HEAD)" >"$stamp"
-	log "$kernel tree: applied ${#patches[@]} patches onto base/$rv/$base"
+	printf '%s\n' "${made[@]}" >"$stamp"
+	log "$kernel tree: applied ${#patches[@]} patches onto base/$rv/$base ($((${#want[@]} - keep)) of them now)"
 fi
 rm -f "$busy"
 stage_end

@@ -214,6 +214,19 @@ am_interrupted() {
 check "apply: Ctrl-C in the middle of git am, the next run applies the series without clean-up" \
 	am_interrupted
 
+second_patch_changed() {
+	local first out
+	first=$(git -C "$tree" rev-parse HEAD~1)
+	echo '# changed' >>"$proj/series/0002-c2.patch"
+	out=$(in_cache "$tmp/c-apply" "$proj/scripts/apply.sh" series 2>&1) || { echo "$out"; return 1; }
+	grep -q "applied 2 patches onto base/$rv/pre-cap (1 of them now)" <<<"$out" || { echo "$out"; return 1; }
+	[ "$(git -C "$tree" rev-parse HEAD~1)" = "$first" ] || { echo "patch 1 was applied again"; return 1; }
+	out=$(in_cache "$tmp/c-apply" "$proj/scripts/apply.sh" series 2>&1) || { echo "$out"; return 1; }
+	grep -q "series tree is up to date (2 patches)" <<<"$out" || { echo "$out"; return 1; }
+}
+check "apply: after a patch changes, only it and the ones after it are applied again" \
+	second_patch_changed
+
 # A kernel tree with tinyconfig's fragments, built by a make that fails
 # like a compiler error while $tmp/make-fails exists.
 mkdir -p "$tree/kernel/configs" "$tree/arch/x86/configs"
