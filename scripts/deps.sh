@@ -20,6 +20,9 @@ APT_PACKAGES=(
 	"rustfmt-web=$RUST_DEB_VERSION" "rust-web-clippy=$RUST_DEB_VERSION"
 	qemu-system-x86 udev busybox-static
 	python3-venv libcap2-bin attr
+	# The SELinux kselftest compiles its policy with it, in the VM, which
+	# runs the host's binaries.
+	secilc
 )
 
 missing_apt() {
