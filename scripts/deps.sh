@@ -25,6 +25,9 @@ APT_PACKAGES=(
 	# What a minimal Debian 12 (the debian:12 image CI runs in) lacks:
 	# git for the trees, column for the report.
 	git bsdextrautils
+	# The SELinux kselftest compiles its policy with it, in the VM, which
+	# runs the host's binaries.
+	secilc
 )
 
 missing_apt() {
