@@ -66,6 +66,7 @@ for part in static:"$work/static.parsed" scripts:"$work/scripts.parsed" \
 	kunit:"$CACHE_DIR/results/$rv/series/kunit.parsed" \
 	kselftest:"$CACHE_DIR/results/$rv/series/kselftest.parsed" \
 	matrix:"$CACHE_DIR/results/$rv/series/matrix.parsed" \
+	console:"$CACHE_DIR/results/$rv/series/console.parsed" \
 	baseline:"$work/baseline.parsed" \
 	stock-kunit:"$work/stock-kunit.parsed" stock-kselftest:"$work/stock-kselftest.parsed"; do
 	name=${part%%:*}
