@@ -68,7 +68,9 @@ for part in static:"$work/static.parsed" scripts:"$work/scripts.parsed" \
 	matrix:"$CACHE_DIR/results/$rv/series/matrix.parsed" \
 	console:"$CACHE_DIR/results/$rv/series/console.parsed" \
 	baseline:"$work/baseline.parsed" \
-	stock-kunit:"$work/stock-kunit.parsed" stock-kselftest:"$work/stock-kselftest.parsed"; do
+	pre-cap-console:"$CACHE_DIR/results/$rv/pre-cap/console.parsed" \
+	stock-kunit:"$work/stock-kunit.parsed" stock-kselftest:"$work/stock-kselftest.parsed" \
+	stock-console:"$CACHE_DIR/results/$rv/stock/console.parsed"; do
 	name=${part%%:*}
 	file=${part#*:}
 	if [ -f "$file" ]; then read -r p f s < <(kunit_counts "$file"); else p=0 f=1 s=0; fi
