@@ -76,6 +76,11 @@ else
 	rm -f "$stamp"
 	touch "$busy"
 	git -C "$tree" am --abort >/dev/null 2>&1 || true
+	# The times of the files the patches after $from touched, so that those
+	# they give the same content again keep them and are not rebuilt.
+	old_head=$(git -C "$tree" rev-parse HEAD)
+	times=$(cd "$tree" && git diff --name-only "$from" "$old_head" |
+		while read -r f; do [ ! -f "$f" ] || printf '%s\t%s\n' "$(stat -c %y "$f")" "$f"; done)
 	git -C "$tree" checkout -q --detach "$from"
 	made=("${have[@]:0:keep}")
 	for ((i = keep; i < ${#want[@]}; i++)); do
@@ -90,6 +95,10 @@ else
 		fi
 		made+=("${want[i]} $(git -C "$tree" rev-parse HEAD)")
 	done
+	changed=$(git -C "$tree" diff --name-only "$old_head" HEAD)
+	while IFS=$'\t' read -r time f; do
+		[ -z "$f" ] || grep -qxF "$f" <<<"$changed" || touch -m -d "$time" "$tree/$f"
+	done <<<"$times"
 	git -C "$tree" branch -q -f "run/$rv/$kernel" HEAD
 	printf '%s\n' "${made[@]}" >"$stamp"
 	log "$kernel tree: applied ${#patches[@]} patches onto base/$rv/$base ($((${#want[@]} - keep)) of them now)"

@@ -215,16 +215,20 @@ check "apply: Ctrl-C in the middle of git am, the next run applies the series wi
 	am_interrupted
 
 second_patch_changed() {
-	local first out
+	local first out time
 	first=$(git -C "$tree" rev-parse HEAD~1)
+	touch -m -d '2001-01-01 00:00:00' "$tree/hello.c"
+	# A change outside the diff: the file comes out the same.
 	echo '# changed' >>"$proj/series/0002-c2.patch"
 	out=$(in_cache "$tmp/c-apply" "$proj/scripts/apply.sh" series 2>&1) || { echo "$out"; return 1; }
 	grep -q "applied 2 patches onto base/$rv/pre-cap (1 of them now)" <<<"$out" || { echo "$out"; return 1; }
 	[ "$(git -C "$tree" rev-parse HEAD~1)" = "$first" ] || { echo "patch 1 was applied again"; return 1; }
+	time=$(stat -c %Y "$tree/hello.c")
+	[ "$time" = "$(date -d '2001-01-01 00:00:00' +%s)" ] || { echo "hello.c, unchanged, got a new time: $time"; return 1; }
 	out=$(in_cache "$tmp/c-apply" "$proj/scripts/apply.sh" series 2>&1) || { echo "$out"; return 1; }
 	grep -q "series tree is up to date (2 patches)" <<<"$out" || { echo "$out"; return 1; }
 }
-check "apply: after a patch changes, only it and the ones after it are applied again" \
+check "apply: after a patch changes, only it and the ones after it are applied again, and files they leave unchanged keep their times" \
 	second_patch_changed
 
 # A kernel tree with tinyconfig's fragments, built by a make that fails
