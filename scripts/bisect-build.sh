@@ -15,7 +15,6 @@ config=$(build_dir "$series_tree")/kernel/.config
 tree=$CACHE_DIR/trees/$rv/bisect
 out=$(build_dir "$tree")
 [ -f "$config" ] || die "no series kernel config at $config: run 'make run' first"
-export CCACHE_DIR=$CACHE_DIR/ccache CCACHE_BASEDIR=$CACHE_DIR
 
 if [ ! -d "$tree" ] || ! git -C "$tree" rev-parse -q --verify HEAD >/dev/null 2>&1; then
 	rm -rf "$tree"
@@ -33,8 +32,7 @@ for c in "base/$rv/pre-cap" "${commits[@]}"; do
 	git -C "$tree" checkout -q --detach "$c"
 	# A rewritten .config would make every commit a full rebuild.
 	cmp -s "$config" "$out/kernel/.config" || cp "$config" "$out/kernel/.config"
-	if make -C "$tree" O="$out/kernel" LLVM=1 CC="ccache clang" "${KMAKE_RUST[@]}" \
-			-j"$(nproc)" bzImage >"$out/build-$n.log" 2>&1; then
+	if kmake "$tree" "$out/kernel" bzImage >"$out/build-$n.log" 2>&1; then
 		ktap_result "builds: $name" 0
 	else
 		ktap_result "builds: $name" 1 "$(tail -n 20 "$out/build-$n.log")"

@@ -11,9 +11,6 @@
 kernel_paths "${1:-}"
 [ -d "$tree" ] || die "no $kernel tree at $tree: run scripts/apply.sh $kernel first"
 mkdir -p "$out"
-export CCACHE_DIR=$CACHE_DIR/ccache CCACHE_BASEDIR=$CACHE_DIR
-KMAKE=(make -C "$tree" O="$out/kernel" LLVM=1 CC="ccache clang"
-	"${KMAKE_RUST[@]}" -j"$(nproc)")
 
 fragments=(
 	"$tree/kernel/configs/tiny-base.config" "$tree/kernel/configs/tiny.config"
@@ -31,7 +28,7 @@ if ! cmp -s "$out/fragments.new" "$out/fragments" || [ ! -f "$out/kernel/.config
 	# ask for stays off, unlike olddefconfig which takes every default.
 	# Kconfig warns of every option two fragments both set: only say so
 	# when configuring fails.
-	"${KMAKE[@]}" -s KCONFIG_ALLCONFIG="$out/fragments.new" allnoconfig \
+	kmake "$tree" "$out/kernel" -s KCONFIG_ALLCONFIG="$out/fragments.new" allnoconfig \
 		>"$out/config.log" 2>&1 || { cat "$out/config.log" >&2; die "configuring the $kernel kernel failed"; }
 	# tinyconfig's own fragments are wishes (some options are 32-bit only);
 	# ours and the selftest's must hold.
@@ -47,7 +44,7 @@ fi
 stage_end
 
 stage_begin build
-if ! "${KMAKE[@]}" bzImage >"$out/build.log" 2>&1; then
+if ! kmake "$tree" "$out/kernel" bzImage >"$out/build.log" 2>&1; then
 	tail -n 40 "$out/build.log" >&2
 	die "the $kernel kernel failed to build; the end of $out/build.log is above"
 fi

@@ -26,6 +26,15 @@ KMAKE_RUST=(RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
 	BINDGEN="$CACHE_DIR/tools/bin/bindgen"
 	RUST_LIB_SRC=/usr/lib/rustlib/src/rust/library)
 
+# kmake TREE OUT MAKE-ARGS...: kbuild of TREE into OUT with clang, the Rust
+# toolchain above and one ccache for every tree.
+kmake() {
+	local tree=$1 out=$2
+	shift 2
+	CCACHE_DIR=$CACHE_DIR/ccache CCACHE_BASEDIR=$CACHE_DIR \
+		make -C "$tree" O="$out" LLVM=1 CC="ccache clang" "${KMAKE_RUST[@]}" -j"$(nproc)" "$@"
+}
+
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
@@ -146,6 +155,11 @@ kunit_parse() {
 	python3 "$tree/tools/testing/kunit/kunit.py" parse "$1" 2>&1 |
 		sed 's/^\[[0-9:]*\] //' || true
 }
+
+# kunit_leaves PARSED: the leaf results of kunit.py parse's output as
+# "STATUS NAME" lines (PASSED, FAILED, SKIPPED, ...) in the order they ran;
+# the lines with "=" around them are the suites.
+kunit_leaves() { sed -n 's/^\(\[[0-9:]*\] \)\?\[\([A-Z]*\)\] /\2 /p' "$1"; }
 
 # kunit_counts PARSED: "passed failed skipped" from kunit.py's closing
 # line ("Testing complete. Ran N tests: passed: P, failed: F, ...").
