@@ -16,13 +16,12 @@ needs_cap() {
 	return 1
 }
 
-# Leaf results are the lines with no "=" decoration around them.
 while read -r status name; do
 	if needs_cap "$name"; then want=FAILED; else want=PASSED; fi
-	if [ "$status" = "[$want]" ]; then
+	if [ "$status" = "$want" ]; then
 		ktap_result "pre-cap base: ${want,,} as expected: $name" 0
 	else
-		ktap_result "pre-cap base: expected ${want,,}, got ${status//[\[\]]/}: $name" 1
+		ktap_result "pre-cap base: expected ${want,,}, got $status: $name" 1
 	fi
-done < <(sed -n 's/^\(\[[0-9:]*\] \)\?\(\[[A-Z]*\]\) /\2 /p' "$parsed")
+done < <(kunit_leaves "$parsed")
 ktap_print

@@ -9,12 +9,8 @@
 series=${1:?usage: expect-same.sh SERIES_PARSED STOCK_PARSED}
 stock=${2:?usage: expect-same.sh SERIES_PARSED STOCK_PARSED}
 
-# Leaf results, as "STATUS NAME" lines in the order they ran.
-leaves() {
-	sed -n 's/^\(\[[0-9:]*\] \)\?\[\([A-Z]*\)\] /\2 /p' "$1"
-}
-mapfile -t want < <(leaves "$series")
-mapfile -t got < <(leaves "$stock")
+mapfile -t want < <(kunit_leaves "$series")
+mapfile -t got < <(kunit_leaves "$stock")
 [ ${#want[@]} -gt 0 ] || { ktap_result "series results in $series" 1 "no test results"; ktap_print; exit; }
 
 for ((i = 0; i < ${#want[@]} || i < ${#got[@]}; i++)); do
