@@ -40,10 +40,12 @@ covering_entries() { # covering_entries PATCH: prints the F: lines, fails if a f
 		dir=$file
 		while [[ $dir == */* ]]; do
 			dir=${dir%/*}
-			! grep -qxF "F:	$dir/" "$tree/MAINTAINERS" || break
+			if grep -qxF "F:	$dir/" "$tree/MAINTAINERS"; then
+				echo "F:	$dir/"
+				continue 2
+			fi
 		done
-		grep -qxF "F:	$dir/" "$tree/MAINTAINERS" || return 1
-		echo "F:	$dir/"
+		return 1
 	done | sort -u
 }
 for p in "${patches[@]}"; do
