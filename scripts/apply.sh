@@ -8,6 +8,7 @@
 # The tree is left alone when its base and patches have not changed, so
 # that an unchanged tree is not rebuilt.  Prints the tree's path.
 . "$(dirname "$0")/lib.sh"
+need git:git
 
 kernel_paths "${1:-}"
 repo=$CACHE_DIR/linux.git

@@ -7,6 +7,7 @@
 # Prints nothing on stdout; records the package version and the tarball's
 # sha256 in $CACHE_DIR/base-<version>.txt for the run's report.
 . "$(dirname "$0")/lib.sh"
+need git:git dpkg-deb:dpkg tar:tar xz:xz-utils sha256sum:coreutils
 
 mkdir -p "$CACHE_DIR/deb"
 
@@ -75,6 +76,10 @@ tarball=$CACHE_DIR/deb/$rv.tar.xz
 repo=$CACHE_DIR/linux.git
 # Again on every run: it completes a repository an interrupted run began.
 git init -q --bare "$repo"
+# No automatic gc: it would repack the whole tree in the background after
+# a run, holding the cache's lock (fd 9, inherited) and both cores.
+git -C "$repo" config gc.auto 0
+git -C "$repo" config maintenance.auto false
 FIXED_DATE="@$(stat -c %Y "$tarball") +0000"
 
 if ! git -C "$repo" rev-parse -q --verify "refs/heads/base/$rv/stock" >/dev/null; then

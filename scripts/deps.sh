@@ -4,8 +4,16 @@
 # different version changes the result. Quick when all is in place.
 . "$(dirname "$0")/lib.sh"
 
-# The kernel's Rust must match its rustdoc and library source exactly.
-RUST_DEB_VERSION=1.96.0+dfsg1-1~deb12u2
+# The kernel's Rust must match its rustdoc and library source exactly:
+# all five packages at one version.  The pin is the version the results
+# in README.md were obtained with; only bookworm-security carries it, and
+# Debian keeps just the newest version there, so when the pin is gone the
+# newest version apt offers that Linux 6.12 accepts is taken instead
+# (rust_version below), and RUST_VERSION=<Debian version> overrides both.
+RUST_PIN=1.96.0+dfsg1-1~deb12u2
+# scripts/min-tool-version.sh of linux-source-6.12.
+RUST_MIN=1.78.0
+RUST_PACKAGES=(rustc-web rust-web-src rustfmt-web rust-web-clippy cargo-web)
 BINDGEN_VERSION=0.72.1
 VIRTME_NG_VERSION=1.42
 # checkpatch.pl checks SPDX identifiers with these (scripts/spdxcheck.py).
@@ -16,11 +24,15 @@ APT_PACKAGES=(
 	# upstream's clone3 selftests link with libcap.
 	libcap-dev
 	clang lld llvm libclang-dev ccache xz-utils
-	"rustc-web=$RUST_DEB_VERSION" "rust-web-src=$RUST_DEB_VERSION"
-	"rustfmt-web=$RUST_DEB_VERSION" "rust-web-clippy=$RUST_DEB_VERSION"
-	# cargo builds bindgen below; ca-certificates let it reach crates.io.
-	"cargo-web=$RUST_DEB_VERSION" ca-certificates
+	# cargo(-web) builds bindgen below; ca-certificates let it reach
+	# crates.io.
+	ca-certificates
+	# udev: without it virtme-ng loses the guest's exit code.
 	qemu-system-x86 udev busybox-static
+	# virtme-ng's init brings up the guest's loopback with ip.
+	iproute2
+	# The kselftests' 'make install' (lib.mk) copies with rsync.
+	rsync
 	python3-venv libcap2-bin attr
 	# What a minimal Debian 12 (the debian:12 image CI runs in) lacks:
 	# git for the trees, column for the report.
@@ -28,7 +40,44 @@ APT_PACKAGES=(
 	# The SELinux kselftest compiles its policy with it, in the VM, which
 	# runs the host's binaries.
 	secilc
+	# The fresh-root test (fresh-root.sh) makes a minimal Debian 12 root.
+	mmdebstrap
 )
+
+# offered PACKAGE: the versions apt offers, newest first.
+offered() { apt-cache madison "$1" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}'; }
+
+# rust_version: the Debian version of the Rust packages to use: RUST_VERSION
+# if set, else the pin if apt offers it, else the newest version apt offers
+# for all of RUST_PACKAGES that is at least RUST_MIN.  Says which and why.
+rust_version() {
+	local v p ok
+	if [ -n "${RUST_VERSION:-}" ]; then
+		offered rustc-web | grep -qxF -- "$RUST_VERSION" ||
+			die "RUST_VERSION=$RUST_VERSION: apt does not offer this version of rustc-web. Versions offered: $(offered rustc-web | paste -sd, | sed 's/,/, /g'). Pick one of them (Linux 6.12 needs $RUST_MIN or later), or leave RUST_VERSION unset."
+		log "rust: rustc-web $RUST_VERSION (RUST_VERSION)"
+		echo "$RUST_VERSION"
+		return
+	fi
+	if offered rustc-web | grep -qxF -- "$RUST_PIN"; then
+		log "rust: rustc-web $RUST_PIN (the pinned version)"
+		echo "$RUST_PIN"
+		return
+	fi
+	for v in $(offered rustc-web); do
+		dpkg --compare-versions "$v" ge "$RUST_MIN" || continue
+		ok=1
+		for p in "${RUST_PACKAGES[@]}"; do
+			offered "$p" | grep -qxF -- "$v" || ok=
+		done
+		[ -z "$ok" ] || {
+			log "rust: rustc-web $v (the pin $RUST_PIN is no longer offered: the newest version apt offers; RUST_VERSION overrides)"
+			echo "$v"
+			return
+		}
+	done
+	die "apt offers no rustc-web $RUST_MIN or later with matching ${RUST_PACKAGES[*]}: Debian 12 has them in bookworm-security; add it to /etc/apt/sources.list and run 'apt-get update'"
+}
 
 missing_apt() {
 	local p name want have
@@ -44,7 +93,21 @@ missing_apt() {
 	done
 }
 
+# deps.sh --rust-version: only say which Rust version a run would take.
+if [ "${1:-}" = --rust-version ]; then
+	rust_version
+	exit
+fi
+
 stage_begin deps
+mkdir -p "$CACHE_DIR"
+command -v apt-get >/dev/null && command -v dpkg-query >/dev/null ||
+	die "apt-get and dpkg-query not found: the scripts are made for Debian 12"
+if [ -z "$(offered rustc-web)" ] && [ "$(id -u)" = 0 ]; then
+	apt-get update -qq
+fi
+rust=$(rust_version)
+for p in "${RUST_PACKAGES[@]}"; do APT_PACKAGES+=("$p=$rust"); done
 mapfile -t need < <(missing_apt)
 if [ ${#need[@]} -gt 0 ]; then
 	[ "$(id -u)" = 0 ] || die "missing packages: ${need[*]}; run 'make deps' as root"
@@ -53,8 +116,7 @@ if [ ${#need[@]} -gt 0 ]; then
 	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends "${need[@]}" >"$CACHE_DIR/apt.log" 2>&1; then
 		tail -n 20 "$CACHE_DIR/apt.log" >&2
-		apt-cache policy rustc-web >&2 || true
-		die "apt-get install failed (log: $CACHE_DIR/apt.log); the versions apt offers are listed above"
+		die "apt-get install failed (log: $CACHE_DIR/apt.log; its end is above)"
 	fi
 fi
 
@@ -62,7 +124,7 @@ mkdir -p "$CACHE_DIR/tools/bin"
 if [ "$(bindgen --version 2>/dev/null)" != "bindgen $BINDGEN_VERSION" ]; then
 	# Debian's bindgen 0.60 is older than Linux 6.12's minimum.
 	log "cargo: installing bindgen-cli $BINDGEN_VERSION"
-	LIBCLANG_PATH=$(llvm-config --libdir) cargo install --quiet --locked \
+	LIBCLANG_PATH=$(llvm-config --libdir) /usr/bin/cargo install --quiet --locked \
 		--root "$CACHE_DIR/tools" "bindgen-cli@$BINDGEN_VERSION"
 fi
 

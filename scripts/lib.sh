@@ -38,6 +38,23 @@ kmake() {
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# need COMMAND:PACKAGE...: stops, naming the command and where it comes
+# from, when a stage is about to use a command that is not installed, so
+# that a missing tool is found before the stage's work and not deep in a
+# kbuild log.  PACKAGE is a Debian package, or "deps" for what deps.sh
+# puts in the cache (bindgen, virtme-ng).
+need() {
+	local c cmd pkg
+	for c in "$@"; do
+		cmd=${c%%:*} pkg=${c#*:}
+		command -v "$cmd" >/dev/null 2>&1 && continue
+		if [ "$pkg" = deps ]; then
+			die "'$cmd' not found: scripts/deps.sh installs it into $CACHE_DIR/tools; run 'make deps' (as root)"
+		fi
+		die "'$cmd' not found: it comes with Debian's $pkg package; run 'make deps' as root, which installs it (or 'apt-get install $pkg')"
+	done
+}
+
 # Stage timings go to stderr as they finish and are collected in
 # $STAGE_LOG so that the report can list them all at the end.
 stage_begin() { STAGE_NAME=$1; STAGE_T0=$(date +%s.%N); log "stage $1"; }
@@ -179,4 +196,30 @@ kunit_counts() {
 	done
 	[[ ! $line =~ ([0-9]+)\ errors ]] || f=$((f + BASH_REMATCH[1]))
 	echo "$p $f $s"
+}
+
+# debian_uri SUITE: the mirror this machine's apt uses for SUITE
+# (bookworm, bookworm-security, ...), read from /etc/apt, so that the
+# roots mmdebstrap makes (fresh-root.sh, criu-root.sh) come from the same
+# place as the host's packages.
+debian_uri() {
+	local uri
+	uri=$({
+		cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v suite="$1" '
+			BEGIN { RS = "" }
+			{
+				uri = ""; hit = 0
+				n = split($0, l, "\n")
+				for (i = 1; i <= n; i++) {
+					if (l[i] ~ /^URIs:/) { split(l[i], f, " "); uri = f[2] }
+					if (l[i] ~ /^Suites:/) { m = split(l[i], f, " ");
+						for (j = 2; j <= m; j++) if (f[j] == suite) hit = 1 }
+				}
+				if (hit && uri != "") print uri
+			}'
+		cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+			sed 's/\[[^]]*\]//' | awk -v suite="$1" '$1 == "deb" && $3 == suite { print $2 }'
+	} | head -n 1 || true)
+	[ -n "$uri" ] || die "no Debian mirror for $1 in /etc/apt's sources: add one (Debian 12 needs bookworm, bookworm-updates and bookworm-security) and run 'apt-get update'"
+	printf '%s' "$uri"
 }

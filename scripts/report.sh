@@ -7,6 +7,7 @@
 # Documentation page, or nothing ran.  The result sets are parsed by the
 # tree's own kunit.py.
 . "$(dirname "$0")/lib.sh"
+need column:bsdextrautils python3:python3
 
 kernel_paths "${1:-}"
 [ -f "$results/kselftest.tap" ] || die "no results in $results: run scripts/vm.sh $kernel first"

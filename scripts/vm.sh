@@ -11,6 +11,7 @@
 # boot in time (a nested KVM guest can hang at "Decompressing Linux...");
 # VM_ACCEL=kvm or tcg forces one.  VM_TIMEOUT bounds the run (s).
 . "$(dirname "$0")/lib.sh"
+need vng:deps qemu-system-x86_64:qemu-system-x86 busybox:busybox-static timeout:coreutils
 
 kernel_paths "${1:-}"
 mode=${2:-tests}

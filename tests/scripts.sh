@@ -39,7 +39,7 @@ stub() { # stub NAME BODY: a command NAME on the tests' PATH that runs BODY
 in_cache() {
 	local cache=$1
 	shift
-	env -u CAPCR_LOCKED -u BASE_VERSION -u VM_ACCEL -u VM_TIMEOUT \
+	env -u CAPCR_LOCKED -u BASE_VERSION -u VM_ACCEL -u VM_TIMEOUT -u RUST_VERSION \
 		CAPCR_CACHE="$cache" PATH="$stubs:$PATH" "$@"
 }
 # no_leftovers DIR...: no temporary files in DIR
@@ -304,6 +304,48 @@ vm_interrupted() {
 }
 check "vm: Ctrl-C stops the VM and frees the lock" vm_interrupted
 
+# A missing command is named, with its package, before a stage's work.
+check "need: a missing command is named with its Debian package" \
+	fails_with "'nosuchcmd' not found: it comes with Debian's nosuchpkg package" \
+	bash -c ". '$scripts/lib.sh'; need nosuchcmd:nosuchpkg"
+# build.sh on a PATH with every command but rsync, which the kselftests'
+# install calls only after the kernel's build.
+mkdir -p "$tmp/norsync"
+for f in /usr/local/bin/* /usr/bin/* /bin/*; do
+	[ "${f##*/}" = rsync ] || ln -sf "$f" "$tmp/norsync/"
+done
+check "build: no rsync is found before the build, with its package" \
+	fails_with "'rsync' not found: it comes with Debian's rsync package" \
+	env PATH="$tmp/norsync" "$scripts/build.sh" series
+
+# The Rust toolchain: the pin while apt offers it, else the newest version
+# offered for all five packages that Linux 6.12 accepts; RUST_VERSION
+# must be one apt offers.
+rust_offers() { # rust_offers VERSION...: apt-cache madison offers these
+	stub apt-cache "[ \"\$1\" = madison ] || exit 1
+for v in $*; do echo \" \$2 | \$v | http://deb.debian.org/debian bookworm/main amd64 Packages\"; done"
+}
+rust_version_is() { # rust_version_is WANT [NAME=VALUE...]
+	local want=$1 got
+	shift
+	got=$(in_cache "$tmp/rust" "$@" "$scripts/deps.sh" --rust-version 2>/dev/null) || return 1
+	[ "$got" = "$want" ] || { echo "got $got, want $want"; return 1; }
+}
+rust_offers 1.96.0+dfsg1-1~deb12u2 1.85.0+dfsg3-1~deb12u3
+check "deps: the pinned Rust while apt offers it" rust_version_is 1.96.0+dfsg1-1~deb12u2
+rust_offers 1.97.1+dfsg1-1~deb12u1 1.85.0+dfsg3-1~deb12u3 1.63.0+dfsg1-2
+check "deps: the newest Rust apt offers once the pin is gone" rust_version_is 1.97.1+dfsg1-1~deb12u1
+rust_offers 1.63.0+dfsg1-2
+check "deps: no Rust that Linux 6.12 accepts is refused" \
+	fails_with "apt offers no rustc-web 1.78.0 or later" in_cache "$tmp/rust" "$scripts/deps.sh" --rust-version
+rust_offers 1.97.1+dfsg1-1~deb12u1 1.85.0+dfsg3-1~deb12u3
+check "deps: RUST_VERSION picks an offered version" \
+	rust_version_is 1.85.0+dfsg3-1~deb12u3 RUST_VERSION=1.85.0+dfsg3-1~deb12u3
+check "deps: a RUST_VERSION apt does not offer is refused" \
+	fails_with "RUST_VERSION=1.90.0: apt does not offer this version of rustc-web" \
+	in_cache "$tmp/rust" RUST_VERSION=1.90.0 "$scripts/deps.sh" --rust-version
+rm -f "$stubs/apt-cache"
+
 # ---- results counted right ----
 
 check "bench: an unknown KERNEL is refused" \
@@ -332,12 +374,41 @@ splats_found() { # splats_found KIND LINE: a console with LINE fails the KIND ca
 	grep -q "^not ok [0-9]* console: no $1 report" <<<"$out" || { echo "$out"; return 1; }
 	grep -qF "# [    1.20] $2" <<<"$out" || { echo "the report is not shown: $out"; return 1; }
 }
+# The kernel's own report formats, each failing its kind only.
 check "console: a WARN splat fails and is shown" \
 	splats_found WARNING "WARNING: CPU: 1 PID: 57 at kernel/pid.c:215 alloc_pid+0x2f1/0x4a0"
-check "console: a lockdep report fails and is shown" \
-	splats_found lockdep "possible recursive locking detected"
+check "console: a BUG fails and is shown" \
+	splats_found BUG "BUG: kernel NULL pointer dereference, address: 0000000000000008"
+check "console: a BUG() fails as BUG" splats_found BUG "kernel BUG at mm/slub.c:435!"
+check "console: an Oops fails and is shown" \
+	splats_found Oops "Oops: general protection fault, probably for non-canonical address 0xdead: 0000 [#1] SMP"
+check "console: a KASAN report fails as KASAN only" \
+	splats_found KASAN "BUG: KASAN: slab-use-after-free in alloc_pid+0x5c/0x4a0"
 check "console: a UBSAN report fails and is shown" \
 	splats_found UBSAN "UBSAN: shift-out-of-bounds in ipc/ipc_sysctl.c:47:10"
+check "console: a lockdep report fails as lockdep only" \
+	splats_found lockdep "WARNING: possible recursive locking detected"
+check "console: lockdep's BUG: Invalid wait context fails as lockdep only" \
+	splats_found lockdep "BUG: Invalid wait context"
+check "console: a hung task fails and is shown" \
+	splats_found "hung task or soft lockup" "INFO: task clone3:71 blocked for more than 122 seconds."
+check "console: a soft lockup fails as a lockup only" \
+	splats_found "hung task or soft lockup" "watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [set_tid:80]"
+check "console: a panic fails and is shown" \
+	splats_found panic "Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000009"
+# What userspace prints on the console is no kernel report: virtme-ng's
+# init where the guest lacks a program, with and without printk's time.
+userspace_console() {
+	cat >"$tmp/console.log" <<-'EOT'
+	[    0.10] Run /init as init process
+	virtme-ng-init: WARNING: failed to run: "systemd-tmpfiles" ["--create", "--boot", "--exclude-prefix=/dev"] (No such file or directory)
+	[    0.52] virtme-ng-init: WARNING: failed to run: "ip" ["link", "set", "dev", "lo", "up"] (No such file or directory)
+	# selftests: cap_checkpoint_restore: BUG: not a kernel line
+	ok 3 set_tid WARNING: CPU: 1 PID: 2 at nowhere
+	EOT
+	"$scripts/splats.sh" "$tmp/console.log"
+}
+check "console: userspace lines with WARNING: or BUG: pass" userspace_console
 clean_console() {
 	printf '[    0.10] Run /init as init process\n[    0.50] ok 1 rust_doctests_kernel\n' >"$tmp/console.log"
 	"$scripts/splats.sh" "$tmp/console.log" >/dev/null
