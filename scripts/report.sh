@@ -35,8 +35,20 @@ echo "== security matrix: the kselftests against $CAP_DOC"
 	"$results/matrix.ktap" || true
 kunit_parse "$results/matrix.ktap" >"$results/matrix.parsed"
 echo
+echo "== CRIU as uid 65534 with CAP_CHECKPOINT_RESTORE only (tests/criu/)"
+if [ -f "$results/criu/criu.ktap" ]; then
+	cat "$results/criu/root.txt" 2>/dev/null || true
+	kunit_parse "$results/criu/criu.ktap" >"$results/criu.parsed"
+	sed 's/^\[[0-9:]*\] //' "$results/criu.parsed"
+else
+	echo "no CRIU results: the CRIU run stopped early (its console: $results/criu/console.log)"
+	: >"$results/criu.parsed"
+fi
+echo
 echo "== kernel reports in the console (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, hangs)"
-"$PROJECT_DIR/scripts/splats.sh" "$results/console.log" >"$results/console.ktap" || true
+consoles=("$results/console.log")
+[ ! -f "$results/criu/console.log" ] || consoles+=("$results/criu/console.log")
+"$PROJECT_DIR/scripts/splats.sh" "${consoles[@]}" >"$results/console.ktap" || true
 grep -e '^#' -e '^not ok' "$results/console.ktap" || echo "none"
 kunit_parse "$results/console.ktap" >"$results/console.parsed"
 echo
@@ -49,9 +61,11 @@ read -r kp kf ks < <(kunit_counts "$results/kunit.parsed")
 read -r sp sf ss < <(kunit_counts "$results/kselftest.parsed")
 read -r mp mf ms < <(kunit_counts "$results/matrix.parsed")
 read -r cp cf cs < <(kunit_counts "$results/console.parsed")
+read -r rp rf rs < <(kunit_counts "$results/criu.parsed")
 echo "kunit: $kp passed, $kf failed, $ks skipped"
 echo "kselftest: $sp passed, $sf failed, $ss skipped"
 echo "matrix: $mp passed, $mf failed, $ms skipped"
 echo "console: $cp passed, $cf failed, $cs skipped"
-echo "$((kp + sp + mp + cp)) passed, $((kf + sf + mf + cf)) failed, $((ks + ss + ms + cs)) skipped"
-[ $((kf + sf + mf + cf)) = 0 ] && [ $((kp + sp)) -gt 0 ]
+echo "criu: $rp passed, $rf failed, $rs skipped"
+echo "$((kp + sp + mp + cp + rp)) passed, $((kf + sf + mf + cf + rf)) failed, $((ks + ss + ms + cs + rs)) skipped"
+[ $((kf + sf + mf + cf + rf)) = 0 ] && [ $((kp + sp + rp)) -gt 0 ]

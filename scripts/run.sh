@@ -24,6 +24,9 @@ rm -rf "$results"
 "$here/apply.sh" "$kernel" >/dev/null
 "$here/build.sh" "$kernel"
 "$here/vm.sh" "$kernel"
+# A CRIU run that stops early still leaves the kselftests to report; the
+# report counts its missing results as a failure.
+"$here/vm.sh" "$kernel" criu || true
 rc=0
 "$here/report.sh" "$kernel" | tee "$results/report.txt" || rc=$?
 exit $rc

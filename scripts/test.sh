@@ -3,14 +3,16 @@
 # The project's tests, as 'make test' and CI run them:
 #   1. the series checked statically (check-series.sh), and the scripts'
 #      own tests (tests/scripts.sh)
-#   2. the kselftests and KUnit on the series kernel: all must pass, and
-#      the security matrix must agree with the Documentation page
-#   3. the kselftests on the pre-capability base: exactly the cases that
-#      need the capability must fail there (expect-baseline.sh)
-#   4. the kselftests on Debian's stock tree, which has upstream's
-#      implementation: every KUnit and kselftest case as with the series
-#      (expect-same.sh)
+#   2. the kselftests, KUnit and CRIU on the series kernel: all must pass,
+#      and the security matrix must agree with the Documentation page
+#   3. the kselftests and CRIU on the pre-capability base: exactly the
+#      cases that need the capability must fail there (expect-baseline.sh)
+#   4. the kselftests and CRIU on Debian's stock tree, which has upstream's
+#      implementation: every KUnit, kselftest and CRIU case as with the
+#      series (expect-same.sh)
 #   5. every patch builds on its own (bisect-build.sh)
+#   6. the README's main command on a fresh Debian 12 root, as a new user
+#      meets it (fresh-root.sh)
 # Ends with "N passed, N failed, N skipped" over all of them.
 . "$(dirname "$0")/lib.sh"
 take_lock
@@ -46,10 +48,11 @@ echo "== the series kernel"
 echo "== the pre-capability base, with the tests and without the series"
 "$here/run.sh" pre-cap || true
 part baseline "$here/expect-baseline.sh" "$CACHE_DIR/results/$rv/pre-cap/kselftest.parsed"
+part criu-baseline "$here/expect-baseline.sh" "$CACHE_DIR/results/$rv/pre-cap/criu.parsed"
 
 echo "== Debian's stock tree, with the patches upstream lacks"
 "$here/run.sh" stock || true
-for kind in kunit kselftest; do
+for kind in kunit kselftest criu; do
 	part "stock-$kind" "$here/expect-same.sh" "$CACHE_DIR/results/$rv/series/$kind.parsed" \
 		"$CACHE_DIR/results/$rv/stock/$kind.parsed"
 done
@@ -57,6 +60,9 @@ done
 # Last: its first step, the pre-cap base, is then mostly ccache hits.
 echo "== every patch builds on its own"
 part bisect "$here/bisect-build.sh"
+
+echo "== make run in a minimal Debian 12 root with an empty project cache"
+part fresh-root "$here/fresh-root.sh"
 
 echo
 echo "== summary"
@@ -67,14 +73,20 @@ for part in static:"$work/static.parsed" scripts:"$work/scripts.parsed" \
 	kselftest:"$CACHE_DIR/results/$rv/series/kselftest.parsed" \
 	matrix:"$CACHE_DIR/results/$rv/series/matrix.parsed" \
 	console:"$CACHE_DIR/results/$rv/series/console.parsed" \
+	criu:"$CACHE_DIR/results/$rv/series/criu.parsed" \
 	baseline:"$work/baseline.parsed" \
+	criu-baseline:"$work/criu-baseline.parsed" \
 	pre-cap-console:"$CACHE_DIR/results/$rv/pre-cap/console.parsed" \
 	stock-kunit:"$work/stock-kunit.parsed" stock-kselftest:"$work/stock-kselftest.parsed" \
-	stock-console:"$CACHE_DIR/results/$rv/stock/console.parsed"; do
+	stock-criu:"$work/stock-criu.parsed" \
+	stock-console:"$CACHE_DIR/results/$rv/stock/console.parsed" \
+	fresh-root:"$work/fresh-root.parsed"; do
 	name=${part%%:*}
 	file=${part#*:}
 	if [ -f "$file" ]; then read -r p f s < <(kunit_counts "$file"); else p=0 f=1 s=0; fi
-	echo "$name: $p passed, $f failed, $s skipped"
+	what=
+	[ "$name" != fresh-root ] || what=" (make run, minimal Debian 12 root, empty cache: $(cat "$CACHE_DIR/fresh-root.seconds" 2>/dev/null || echo '?')s)"
+	echo "$name: $p passed, $f failed, $s skipped$what"
 	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
 done
 echo "$total_p passed, $total_f failed, $total_s skipped"

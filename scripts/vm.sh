@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # vm.sh KERNEL [MODE]: boot the test kernel built by build.sh in a
-# virtme-ng VM and run, as MODE says, the kselftests (tests, the default)
-# or the PID selection benchmark (bench).  What they printed and the
-# console log are kept in $CACHE_DIR/results/<version>/KERNEL, or
-# KERNEL-bench for the benchmark, so that it leaves the test results alone.
+# virtme-ng VM and run, as MODE says, the kselftests (tests, the default),
+# the PID selection benchmark (bench) or CRIU (criu, on a root of its
+# own).  What they printed and the console log are kept in
+# $CACHE_DIR/results/<version>/KERNEL, its criu/ for CRIU, or KERNEL-bench
+# for the benchmark, so that it leaves the test results alone.
 # Every boot is bounded in time.
 #
 # VM_ACCEL=auto (default) tries KVM and falls back to TCG when KVM does not
@@ -17,6 +18,7 @@ kernel_paths "${1:-}"
 mode=${2:-tests}
 image=$out/kernel/arch/x86/boot/bzImage
 VM_ACCEL=${VM_ACCEL:-auto}
+vng_root=()
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 PROBE_TIMEOUT=${PROBE_TIMEOUT:-30}
 case $mode in
@@ -36,10 +38,27 @@ bench)
 	guest="$need ${BENCH_ARGS:-} >$results/bench.txt 2>&1; echo \$? >$results/bench.rc"
 	finished=bench.rc
 	;;
-*) die "MODE=$mode: use tests or bench" ;;
+criu)
+	# The real client, CRIU, on a Debian 13 root of its own (criu-root.sh):
+	# the test's files go in with its results, the one directory the VM
+	# shares read-write.
+	results=$results/criu
+	what="CRIU test"
+	need=$PROJECT_DIR/tests/criu/criu-guest.sh
+	missing="no CRIU test at $need"
+	guest="$results/criu-guest.sh $results"
+	finished=criu.rc
+	;;
+*) die "MODE=$mode: use tests, bench or criu" ;;
 esac
 [ -f "$image" ] || die "no kernel image at $image: run scripts/build.sh $kernel first"
 [ -x "$need" ] || die "$missing"
+if [ "$mode" = criu ]; then
+	stage_begin criu-root
+	root=$("$PROJECT_DIR/scripts/criu-root.sh")
+	vng_root=(--root "$root")
+	stage_end
+fi
 
 # vng_run ACCEL LIMIT LOG COMMAND: boots the kernel, runs COMMAND, and
 # returns vng's exit code; timeout's 124 (or 137) when the limit hit.
@@ -49,7 +68,7 @@ vng_run() {
 	# The VM shares the host's root read-only; only $results is writable.
 	# root=/dev/root names the 9p tag virtme-ng exports: without it only
 	# a kernel with CONFIG_BLOCK falls back to that name.
-	timeout --kill-after=10 "$limit" vng --run "$image" "${flags[@]}" \
+	timeout --kill-after=10 "$limit" vng --run "$image" "${flags[@]}" "${vng_root[@]}" \
 		--memory 1G --cpus 2 --verbose --rwdir="$results" --append root=/dev/root \
 		--exec "$cmd" </dev/null >"$log" 2>&1 &
 	vm=$!
@@ -90,6 +109,14 @@ kvm | tcg) accel=$VM_ACCEL ;;
 *) die "VM_ACCEL=$VM_ACCEL: use auto, kvm or tcg" ;;
 esac
 echo "$accel" >"$results/accel"
+if [ "$mode" = criu ]; then
+	cp "$PROJECT_DIR"/tests/criu/* "$results/"
+	{
+		echo "guest root: $root (Debian 13, mmdebstrap)"
+		echo "criu: $(awk '$1 == "criu" { print $2 }' "$root.packages" 2>/dev/null)"
+		echo "packages: $root.packages"
+	} >"$results/root.txt"
+fi
 stage_end
 
 stage_begin "$mode"

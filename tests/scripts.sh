@@ -351,7 +351,7 @@ rm -f "$stubs/apt-cache"
 check "bench: an unknown KERNEL is refused" \
 	fails_with "KERNEL=nosuch: not one of series, pre-cap, stock" "$scripts/bench.sh" nosuch
 check "vm: an unknown MODE is refused" \
-	fails_with "MODE=nosuch: use tests or bench" "$scripts/vm.sh" series nosuch
+	fails_with "MODE=nosuch: use tests, bench or criu" "$scripts/vm.sh" series nosuch
 # A build without the benchmark, in a cache of its own: the lock and the
 # results stay apart from the real ones.
 cache=$(build_dir "$tmp/cache/trees/$(ref_version "$(current_base_version)")/series")
@@ -409,6 +409,16 @@ userspace_console() {
 	"$scripts/splats.sh" "$tmp/console.log"
 }
 check "console: userspace lines with WARNING: or BUG: pass" userspace_console
+# A run's second boot (CRIU's) is scanned too: its report fails the case.
+second_console() {
+	local out
+	printf '[    0.10] Run /init as init process\n' >"$tmp/console.log"
+	printf '[    2.00] BUG: Bad rss-counter state mm:0000 type:MM_ANONPAGES val:1\n' >"$tmp/console2.log"
+	out=$("$scripts/splats.sh" "$tmp/console.log" "$tmp/console2.log") && { echo "passed: $out"; return 1; }
+	grep -q "^not ok [0-9]* console: no BUG report" <<<"$out" || { echo "$out"; return 1; }
+	grep -qF "the first at line 1 of $tmp/console2.log" <<<"$out" || { echo "$out"; return 1; }
+}
+check "console: a report in a second console fails and names it" second_console
 clean_console() {
 	printf '[    0.10] Run /init as init process\n[    0.50] ok 1 rust_doctests_kernel\n' >"$tmp/console.log"
 	"$scripts/splats.sh" "$tmp/console.log" >/dev/null
