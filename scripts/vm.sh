@@ -19,6 +19,8 @@ mode=${2:-tests}
 image=$out/kernel/arch/x86/boot/bzImage
 VM_ACCEL=${VM_ACCEL:-auto}
 vng_root=()
+share=
+
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 PROBE_TIMEOUT=${PROBE_TIMEOUT:-30}
 case $mode in
@@ -46,7 +48,9 @@ criu)
 	what="CRIU test"
 	need=$PROJECT_DIR/tests/criu/criu-guest.sh
 	missing="no CRIU test at $need"
-	guest="$results/criu-guest.sh $results"
+	# The root has no $results: the guest sees it as /run/capcr.
+	share=/run/capcr=$results
+	guest="bash /run/capcr/criu-guest.sh /run/capcr"
 	finished=criu.rc
 	;;
 *) die "MODE=$mode: use tests, bench or criu" ;;
@@ -69,7 +73,7 @@ vng_run() {
 	# root=/dev/root names the 9p tag virtme-ng exports: without it only
 	# a kernel with CONFIG_BLOCK falls back to that name.
 	timeout --kill-after=10 "$limit" vng --run "$image" "${flags[@]}" "${vng_root[@]}" \
-		--memory 1G --cpus 2 --verbose --rwdir="$results" --append root=/dev/root \
+		--memory 1G --cpus 2 --verbose --rwdir="${share:-$results}" --append root=/dev/root \
 		--exec "$cmd" </dev/null >"$log" 2>&1 &
 	vm=$!
 	local rc=0
