@@ -34,17 +34,6 @@ root_dir=$CACHE_DIR/criu-root
 [ "$(id -u)" = 0 ] || die "criu-root.sh builds a root with mmdebstrap: run it as root"
 command -v mmdebstrap >/dev/null || die "mmdebstrap not found: run 'make deps' (or apt-get install mmdebstrap)"
 
-# mirror: the Debian mirror this machine's bookworm comes from.
-mirror() {
-	local m
-	m=$(awk '/^URIs:/ { u = $2 } /^Suites:/ && / bookworm( |$)/ { print u; exit }' \
-		/etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-	[ -n "$m" ] || m=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i ~ /:\/\//) { print $i; exit } }' \
-		/etc/apt/sources.list 2>/dev/null || true)
-	[ -n "$m" ] || die "no Debian mirror found in /etc/apt/sources.list.d/debian.sources (URIs: of the bookworm entry) or /etc/apt/sources.list (a deb line)"
-	printf '%s' "$m"
-}
-
 tmp=
 cleanup() { [ -z "$tmp" ] || rm -rf "$tmp"; }
 trap cleanup EXIT
@@ -66,7 +55,8 @@ offered() {
 
 key_of() { printf '%s\n' "${PACKAGES[@]}" "criu=$1" | sha256sum | cut -c1-12; }
 
-MIRROR=$(mirror)
+# trixie from the mirror this machine takes bookworm from.
+MIRROR=$(debian_uri bookworm)
 mkdir -p "$root_dir"
 tmp=$(mktemp -d "$root_dir/.tmp.XXXXXX")
 if [ -n "${CRIU_VERSION:-}" ]; then
@@ -97,7 +87,7 @@ if [ -d "$root" ]; then
 	exit 0
 fi
 
-log "criu root: building $root from $MIRROR (about 2 min)"
+log "criu root: building $root from $MIRROR (about 30 s)"
 t0=$(date +%s)
 includes=$(printf '%s,' "${PACKAGES[@]/#criu/criu=$version}")
 if ! mmdebstrap --variant=apt --include="${includes%,}" trixie "$tmp/root" \

@@ -101,8 +101,9 @@ fi
 
 stage_begin deps
 mkdir -p "$CACHE_DIR"
-command -v apt-get >/dev/null && command -v dpkg-query >/dev/null ||
+if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
 	die "apt-get and dpkg-query not found: the scripts are made for Debian 12"
+fi
 if [ -z "$(offered rustc-web)" ] && [ "$(id -u)" = 0 ]; then
 	apt-get update -qq
 fi
