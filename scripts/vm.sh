@@ -106,8 +106,15 @@ rm -rf "$results"
 mkdir -p "$results"
 case $VM_ACCEL in
 auto)
-	if accel_works; then accel=kvm; else accel=tcg; fi
-	log "VM: KVM $( [ $accel = kvm ] && echo works || echo 'does not boot here (no /dev/kvm, or it hung): using TCG')"
+	# CRIU's boot follows the kselftests' boot of the same kernel: what its
+	# probe found holds, and a hung probe costs PROBE_TIMEOUT.
+	if [ "$mode" = criu ] && [ -f "${results%/criu}/accel" ]; then
+		accel=$(cat "${results%/criu}/accel")
+		log "VM: $accel, as for this kernel's kselftests"
+	else
+		if accel_works; then accel=kvm; else accel=tcg; fi
+		log "VM: KVM $( [ $accel = kvm ] && echo works || echo 'does not boot here (no /dev/kvm, or it hung): using TCG')"
+	fi
 	;;
 kvm | tcg) accel=$VM_ACCEL ;;
 *) die "VM_ACCEL=$VM_ACCEL: use auto, kvm or tcg" ;;
