@@ -177,7 +177,7 @@ userns_part() {
 	result userns_dump $rc "criu dump exit $rc
 $out"
 	c0=$(counter "$nsd/plain/tree")
-	wait_for 30 gone "$t"
+	[ $rc != 0 ] || wait_for 30 gone "$t"
 	if [ $rc != 0 ]; then
 		for c in userns_restore userns_restore_same_pids userns_restore_counter_continues; do
 			result $c 1 "not tried: the dump failed, so nothing was restored"
@@ -206,7 +206,7 @@ userns_trimmed_bset() {
 	mkdir -p "$dir/tree" "$dir/img"
 	t=$(start_tree "$dir/tree" "" setpriv --bounding-set=-all --inh-caps=-all --)
 	out=$(criu_run dump "$dir/img" "${cr[@]}" dump --unprivileged -t "$t" -D "$dir/img") || rc=$?
-	wait_for 30 gone "$t"
+	[ $rc != 0 ] || wait_for 30 gone "$t"
 	out2=$(criu_run restore "$dir/img" "${cr[@]}" restore --unprivileged -d -D "$dir/img") || rc2=$?
 	[ $rc = 0 ] && [ $rc2 != 0 ] && grep -q 'Unable to drop capability 0' "$dir/img/restore.log"
 	result userns_trimmed_bset_restore_refused $? "criu dump exit $rc
@@ -294,7 +294,7 @@ criu dump exit $rc
 $out"
 c0=$(counter "$d/tree")
 # The dump kills the tree; its PIDs must be free for the restore.
-wait_for 30 gone "$t"
+[ $rc != 0 ] || wait_for 30 gone "$t"
 dumped=$rc
 rc=0
 [ $dumped != 0 ] ||
