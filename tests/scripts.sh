@@ -56,7 +56,10 @@ interrupted() {
 	local flag=$1 job dog ended i
 	shift
 	set -m
-	"$@" >"$tmp/interrupted.log" 2>&1 &
+	# A shell started in the background without job control (nohup ... &)
+	# hands its children SIGINT ignored, which no trap can undo: give the
+	# command the default, as a terminal's job has it.
+	env --default-signal=INT "$@" >"$tmp/interrupted.log" 2>&1 &
 	job=$!
 	set +m
 	for ((i = 0; i < 200; i++)); do
