@@ -39,7 +39,10 @@ stub() { # stub NAME BODY: a command NAME on the tests' PATH that runs BODY
 in_cache() {
 	local cache=$1
 	shift
-	env -u CAPCR_LOCKED -u BASE_VERSION -u VM_ACCEL -u VM_TIMEOUT -u RUST_VERSION \
+	# SIGINT as a terminal's job has it: a shell started in the background
+	# without job control (nohup ... &) hands it on ignored, which no trap
+	# can undo, and the Ctrl-C checks need it.
+	env --default-signal=INT -u CAPCR_LOCKED -u BASE_VERSION -u VM_ACCEL -u VM_TIMEOUT -u RUST_VERSION \
 		CAPCR_CACHE="$cache" PATH="$stubs:$PATH" "$@"
 }
 # no_leftovers DIR...: no temporary files in DIR
@@ -56,10 +59,7 @@ interrupted() {
 	local flag=$1 job dog ended i
 	shift
 	set -m
-	# A shell started in the background without job control (nohup ... &)
-	# hands its children SIGINT ignored, which no trap can undo: give the
-	# command the default, as a terminal's job has it.
-	env --default-signal=INT "$@" >"$tmp/interrupted.log" 2>&1 &
+	"$@" >"$tmp/interrupted.log" 2>&1 &
 	job=$!
 	set +m
 	for ((i = 0; i < 200; i++)); do
