@@ -11,16 +11,12 @@ need git:git dpkg-deb:dpkg tar:tar xz:xz-utils sha256sum:coreutils
 
 mkdir -p "$CACHE_DIR/deb"
 
-offered_versions() {
-	apt-cache madison "$BASE_PACKAGE" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}'
-}
-
 resolve_version() {
 	local offered
-	offered=$(offered_versions)
+	offered=$(apt_versions "$BASE_PACKAGE")
 	if [ -z "$offered" ] && [ "$(id -u)" = 0 ]; then
 		apt-get update -qq
-		offered=$(offered_versions)
+		offered=$(apt_versions "$BASE_PACKAGE")
 	fi
 	if [ -z "${BASE_VERSION:-}" ]; then
 		[ -n "$offered" ] || die "apt offers no $BASE_PACKAGE; check /etc/apt/sources.list (Debian 12 has it in bookworm-security and bookworm-backports)"

@@ -32,7 +32,7 @@ PACKAGES=(
 root_dir=$CACHE_DIR/criu-root
 
 [ "$(id -u)" = 0 ] || die "criu-root.sh builds a root with mmdebstrap: run it as root"
-command -v mmdebstrap >/dev/null || die "mmdebstrap not found: run 'make deps' (or apt-get install mmdebstrap)"
+need mmdebstrap:mmdebstrap chroot:coreutils
 
 tmp=
 cleanup() { [ -z "$tmp" ] || rm -rf "$tmp"; }
@@ -50,7 +50,7 @@ offered() {
 		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache"
 		-o Dir::State::status=/dev/null -o APT::Sandbox::User=root)
 	apt-get "${o[@]}" -qq update >&2 || die "apt-get update of trixie from $MIRROR failed"
-	apt-cache "${o[@]}" madison criu | awk -F'|' '{ gsub(/ /, "", $2); print $2 }'
+	apt_versions criu "${o[@]}"
 }
 
 key_of() { printf '%s\n' "${PACKAGES[@]}" "criu=$1" | sha256sum | cut -c1-12; }
@@ -63,8 +63,9 @@ if [ -n "${CRIU_VERSION:-}" ]; then
 	version=$CRIU_VERSION
 	log "criu: $version (CRIU_VERSION)"
 	if [ ! -d "$root_dir/$(key_of "$version")" ]; then
-		offered | grep -qxF -- "$version" ||
-			die "CRIU_VERSION=$version: trixie does not offer it (it offers: $(offered | paste -sd' ')); leave CRIU_VERSION unset for the pin $CRIU_PIN or what trixie offers"
+		versions=$(offered)
+		grep -qxF -- "$version" <<<"$versions" ||
+			die "CRIU_VERSION=$version: trixie does not offer it (it offers: $(paste -sd' ' <<<"$versions")); leave CRIU_VERSION unset for the pin $CRIU_PIN or what trixie offers"
 	fi
 elif [ -d "$root_dir/$(key_of "$CRIU_PIN")" ]; then
 	version=$CRIU_PIN

@@ -44,31 +44,29 @@ APT_PACKAGES=(
 	mmdebstrap
 )
 
-# offered PACKAGE: the versions apt offers, newest first.
-offered() { apt-cache madison "$1" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}'; }
-
 # rust_version: the Debian version of the Rust packages to use: RUST_VERSION
 # if set, else the pin if apt offers it, else the newest version apt offers
 # for all of RUST_PACKAGES that is at least RUST_MIN.  Says which and why.
 rust_version() {
-	local v p ok
+	local v p ok offered
+	offered=$(apt_versions rustc-web)
 	if [ -n "${RUST_VERSION:-}" ]; then
-		offered rustc-web | grep -qxF -- "$RUST_VERSION" ||
-			die "RUST_VERSION=$RUST_VERSION: apt does not offer this version of rustc-web. Versions offered: $(offered rustc-web | paste -sd, | sed 's/,/, /g'). Pick one of them (Linux 6.12 needs $RUST_MIN or later), or leave RUST_VERSION unset."
+		grep -qxF -- "$RUST_VERSION" <<<"$offered" ||
+			die "RUST_VERSION=$RUST_VERSION: apt does not offer this version of rustc-web. Versions offered: $(paste -sd, <<<"$offered" | sed 's/,/, /g'). Pick one of them (Linux 6.12 needs $RUST_MIN or later), or leave RUST_VERSION unset."
 		log "rust: rustc-web $RUST_VERSION (RUST_VERSION)"
 		echo "$RUST_VERSION"
 		return
 	fi
-	if offered rustc-web | grep -qxF -- "$RUST_PIN"; then
+	if grep -qxF -- "$RUST_PIN" <<<"$offered"; then
 		log "rust: rustc-web $RUST_PIN (the pinned version)"
 		echo "$RUST_PIN"
 		return
 	fi
-	for v in $(offered rustc-web); do
+	for v in $offered; do
 		dpkg --compare-versions "$v" ge "$RUST_MIN" || continue
 		ok=1
 		for p in "${RUST_PACKAGES[@]}"; do
-			offered "$p" | grep -qxF -- "$v" || ok=
+			apt_versions "$p" | grep -qxF -- "$v" || ok=
 		done
 		[ -z "$ok" ] || {
 			log "rust: rustc-web $v (the pin $RUST_PIN is no longer offered: the newest version apt offers; RUST_VERSION overrides)"
@@ -104,7 +102,7 @@ mkdir -p "$CACHE_DIR"
 if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
 	die "apt-get and dpkg-query not found: the scripts are made for Debian 12"
 fi
-if [ -z "$(offered rustc-web)" ] && [ "$(id -u)" = 0 ]; then
+if [ -z "$(apt_versions rustc-web)" ] && [ "$(id -u)" = 0 ]; then
 	apt-get update -qq
 fi
 rust=$(rust_version)

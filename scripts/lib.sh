@@ -198,6 +198,15 @@ kunit_counts() {
 	echo "$p $f $s"
 }
 
+# apt_versions PACKAGE [APT-OPTION...]: the versions of PACKAGE that apt
+# offers (apt-cache madison), newest first, one a line; the options give
+# apt-cache another state (criu-root.sh asks trixie with a private one).
+apt_versions() {
+	local pkg=$1
+	shift
+	apt-cache "$@" madison "$pkg" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }'
+}
+
 # debian_uri SUITE: the mirror this machine's apt uses for SUITE
 # (bookworm, bookworm-security, ...), read from /etc/apt, so that the
 # roots mmdebstrap makes (fresh-root.sh, criu-root.sh) come from the same
