@@ -4,7 +4,8 @@
 # the pre-capability base really lacks the capability, the series applies
 # with git am, every patch passes checkpatch --strict, the patch files are
 # exactly what git format-patch makes of the applied commits, the
-# cover letter names the base, and the stock/pre-cap patch lists apply.
+# cover letter names the base, the stock/pre-cap patch lists apply, and
+# the Rust kselftests are rustfmt- and clippy-clean.
 . "$(dirname "$0")/lib.sh"
 take_lock
 
@@ -99,5 +100,26 @@ for kernel in pre-cap stock; do
 	rm -f "$tmp"
 	ktap_result "series/$kernel: its patches apply onto base/$rv/$kernel" $rc "$out"
 done
+
+# 7. The kselftests' Rust as the kernel's own Rust is held: rustfmt with
+#    the tree's .rustfmt.toml, and clippy with warnings as errors.  Clippy
+#    only type-checks (metadata), so no C object needs building.
+need rustfmt:rustfmt-web clippy-driver:rust-web-clippy
+ksft=$tree/tools/testing/selftests/$SELFTEST
+out=$(cd "$ksft" && rustfmt --edition 2021 --config-path "$tree/.rustfmt.toml" --check \
+	./*.rs kselftest/lib.rs 2>&1) || true
+ktap_result "kselftests: rustfmt --check finds nothing" "$([ -z "$out" ]; echo $?)" "$out"
+tmp=$(mktemp -d)
+out=$(cd "$ksft" && {
+	clippy-driver --edition 2021 -D warnings --crate-type rlib --crate-name kselftest \
+		--emit=metadata -o "$tmp/libkselftest.rmeta" kselftest/lib.rs &&
+		for f in ./*.rs; do
+			clippy-driver --edition 2021 -D warnings --crate-type bin --emit=metadata \
+				--extern kselftest="$tmp/libkselftest.rmeta" -o "$tmp/$(basename "$f" .rs)" "$f" ||
+				echo "(in $f)"
+		done
+} 2>&1) || true
+rm -rf "$tmp"
+ktap_result "kselftests: clippy -D warnings finds nothing" "$([ -z "$out" ]; echo $?)" "$out"
 
 ktap_print

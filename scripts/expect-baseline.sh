@@ -1,27 +1,74 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# expect-baseline.sh PARSED: on the pre-capability base the kselftests
-# must fail in exactly the cases tests/pre-cap-failures.txt names (those
-# the series changes) and pass in all others.  PARSED is kunit.py parse's
-# output for that run.  Prints KTAP.
+# expect-baseline.sh PARSED [SET [LIST]]: on the pre-capability base the
+# cases of one result set must fail exactly where LIST (default
+# tests/pre-cap-failures.txt) expects it, under its "[SET]" header (those
+# the series changes), and pass everywhere else.  PARSED is kunit.py
+# parse's output for that run; SET defaults to PARSED's name without
+# ".parsed" (kselftest, criu, as run.sh names them).  An entry is a case's
+# exact name or a bash glob matched against the whole name; one that
+# matches no case is itself a failure: it is stale.  Prints KTAP.
 . "$(dirname "$0")/lib.sh"
-parsed=${1:?usage: expect-baseline.sh KSELFTEST_PARSED}
-mapfile -t changed < <(grep -v -e '^#' -e '^$' "$PROJECT_DIR/tests/pre-cap-failures.txt")
+usage="usage: expect-baseline.sh PARSED [SET [LIST]]"
+parsed=${1:?$usage}
+set_name=${2:-$(basename "$parsed" .parsed)}
+list=${3:-$PROJECT_DIR/tests/pre-cap-failures.txt}
+[ -f "$parsed" ] || die "no results: $parsed does not exist (run the pre-cap kernel first: scripts/run.sh pre-cap)"
+[ -f "$list" ] || die "no expectations: $list does not exist"
 
-needs_cap() {
-	local pattern
-	for pattern in "${changed[@]}"; do
-		[[ $1 != *"$pattern"* ]] || return 0
+# entries: the lines of LIST under "[SET]", up to the next header, as
+# "LINE-NUMBER ENTRY"; comments and blank lines left out.
+entries() {
+	awk -v set="$set_name" '
+		/^[ \t]*(#|$)/ { next }
+		/^\[[A-Za-z0-9_-]+\]$/ { section = substr($0, 2, length($0) - 2); seen = seen || section == set; next }
+		section == "" { bad = NR; exit }
+		section == set { sub(/[ \t]+$/, ""); sub(/^[ \t]+/, ""); print NR " " $0 }
+		END {
+			if (bad) { print "line " bad " comes before the first [SET] header"; exit 2 }
+			if (!seen) exit 3
+		}' "$1"
+}
+rc=0
+out=$(entries "$list") || rc=$?
+case $rc in
+0) ;;
+2) die "$list: $out: put each entry under the header of its result set ([kselftest], [criu])" ;;
+3) die "$list has no [$set_name] header for the cases of $parsed: add one (it may be empty), or name the set: expect-baseline.sh PARSED SET" ;;
+*) die "$list could not be read" ;;
+esac
+lineno=() pattern=() used=()
+if [ -n "$out" ]; then
+	while read -r n entry; do
+		lineno+=("$n") pattern+=("$entry")
+	done <<<"$out"
+fi
+
+# expected_to_fail NAME: an entry matches NAME; each entry that does is
+# marked used.
+expected_to_fail() {
+	local i hit=1
+	for i in "${!pattern[@]}"; do
+		# shellcheck disable=SC2053 # the entry is a glob
+		if [[ $1 == ${pattern[i]} ]]; then
+			used[i]=1
+			hit=0
+		fi
 	done
-	return 1
+	return $hit
 }
 
 while read -r status name; do
-	if needs_cap "$name"; then want=FAILED; else want=PASSED; fi
+	if expected_to_fail "$name"; then want=FAILED; else want=PASSED; fi
 	if [ "$status" = "$want" ]; then
 		ktap_result "pre-cap base: ${want,,} as expected: $name" 0
 	else
 		ktap_result "pre-cap base: expected ${want,,}, got $status: $name" 1
 	fi
 done < <(kunit_leaves "$parsed")
+for i in "${!pattern[@]}"; do
+	[ -z "${used[i]:-}" ] || continue
+	ktap_result "pre-cap base: stale expectation, matches no case: ${pattern[i]}" 1 \
+		"$list line ${lineno[i]}, under [$set_name], matches no case of $parsed (whole names: GATE VARIANT CREDS for the kselftests): fix it or remove it"
+done
 ktap_print

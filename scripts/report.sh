@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # report.sh KERNEL: turn what vm.sh kept into the run's report: the base,
-# the KUnit results from the console, the kselftest results, the security
-# matrix (matrix.sh) and a last line "N passed, N failed, N skipped".
+# the KUnit results from the console, the kselftest results, their second
+# pass in the same boot held against the first (expect-rerun.sh), the
+# security matrix (matrix.sh) and a last line "N passed, N failed, N
+# skipped".
 # Exits 1 when anything failed, a matrix cell differs from the
 # Documentation page, or nothing ran.  The result sets are parsed by the
 # tree's own kunit.py.
@@ -29,6 +31,12 @@ sed 's/^\[[0-9:]*\] //' "$results/kunit.parsed" | grep -v -e '^=*$' | tail -n 5
 echo
 echo "== kselftests"
 sed 's/^\[[0-9:]*\] //' "$results/kselftest.parsed"
+echo
+echo "== the kselftests again in the same boot, SELinux test first (expect-rerun.sh)"
+"$PROJECT_DIR/scripts/expect-rerun.sh" "$results" >"$results/rerun.ktap" || true
+kunit_parse "$results/rerun.ktap" >"$results/rerun.parsed"
+grep -e '^#' -e '^not ok' -e '# SKIP' "$results/rerun.ktap" ||
+	echo "every program: the same results in both passes ($results/rerun/)"
 echo
 echo "== security matrix: the kselftests against $CAP_DOC"
 "$PROJECT_DIR/scripts/matrix.sh" "$tree/$CAP_DOC" "$results/kselftest-nested.ktap" \
@@ -59,13 +67,15 @@ if [ -n "${STAGE_LOG:-}" ] && [ -f "$STAGE_LOG" ]; then
 fi
 read -r kp kf ks < <(kunit_counts "$results/kunit.parsed")
 read -r sp sf ss < <(kunit_counts "$results/kselftest.parsed")
+read -r xp xf xs < <(kunit_counts "$results/rerun.parsed")
 read -r mp mf ms < <(kunit_counts "$results/matrix.parsed")
 read -r cp cf cs < <(kunit_counts "$results/console.parsed")
 read -r rp rf rs < <(kunit_counts "$results/criu.parsed")
 echo "kunit: $kp passed, $kf failed, $ks skipped"
 echo "kselftest: $sp passed, $sf failed, $ss skipped"
+echo "rerun: $xp passed, $xf failed, $xs skipped"
 echo "matrix: $mp passed, $mf failed, $ms skipped"
 echo "console: $cp passed, $cf failed, $cs skipped"
 echo "criu: $rp passed, $rf failed, $rs skipped"
-echo "$((kp + sp + mp + cp + rp)) passed, $((kf + sf + mf + cf + rf)) failed, $((ks + ss + ms + cs + rs)) skipped"
-[ $((kf + sf + mf + cf + rf)) = 0 ] && [ $((kp + sp + rp)) -gt 0 ]
+echo "$((kp + sp + xp + mp + cp + rp)) passed, $((kf + sf + xf + mf + cf + rf)) failed, $((ks + ss + xs + ms + cs + rs)) skipped"
+[ $((kf + sf + xf + mf + cf + rf)) = 0 ] && [ $((kp + sp + rp)) -gt 0 ]

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The project's tests, as 'make test' and CI run them:
-#   1. the series checked statically (check-series.sh), and the scripts'
-#      own tests (tests/scripts.sh)
+#   1. the series checked statically (check-series.sh), the kselftests
+#      built for aarch64 and riscv64 and without rustc (cross-build.sh),
+#      and the scripts' own tests (tests/scripts.sh)
 #   2. the kselftests, KUnit and CRIU on the series kernel: all must pass,
-#      and the security matrix must agree with the Documentation page
+#      the security matrix must agree with the Documentation page, and a
+#      second pass of the kselftests in the same boot, SELinux test
+#      first, must give the same results (expect-rerun.sh)
 #   3. the kselftests and CRIU on the pre-capability base: exactly the
 #      cases that need the capability must fail there (expect-baseline.sh)
 #   4. the kselftests and CRIU on Debian's stock tree, which has upstream's
@@ -38,6 +41,8 @@ rv=$(ref_version "$(current_base_version)")
 
 echo "== static checks of the series"
 part static "$here/check-series.sh"
+echo "== the kselftests built for aarch64 and riscv64, and without rustc"
+part cross "$here/cross-build.sh" "$CACHE_DIR/trees/$rv/series"
 
 echo "== the scripts' own tests"
 part scripts "$PROJECT_DIR/tests/scripts.sh"
@@ -68,9 +73,11 @@ echo
 echo "== summary"
 total_p=0 total_f=0 total_s=0
 for part in static:"$work/static.parsed" scripts:"$work/scripts.parsed" \
+	cross:"$work/cross.parsed" \
 	bisect:"$work/bisect.parsed" \
 	kunit:"$CACHE_DIR/results/$rv/series/kunit.parsed" \
 	kselftest:"$CACHE_DIR/results/$rv/series/kselftest.parsed" \
+	rerun:"$CACHE_DIR/results/$rv/series/rerun.parsed" \
 	matrix:"$CACHE_DIR/results/$rv/series/matrix.parsed" \
 	console:"$CACHE_DIR/results/$rv/series/console.parsed" \
 	criu:"$CACHE_DIR/results/$rv/series/criu.parsed" \

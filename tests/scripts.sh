@@ -481,53 +481,340 @@ check "kselftest nesting: a program that printed no plan is named as crashed bef
 check "kselftest nesting: a program that stopped after its plan is named, each case it never ran fails" \
 	grep -q "midway stopped after 1 of its 3 cases" "$tmp/r/parsed"
 
-printf '[PASSED] x: uid 65534 with CAP_CHECKPOINT_RESTORE: ok\n[FAILED] y: uid 65534 without capabilities: EPERM\n' >"$tmp/baseline"
+# The kselftest results of a run of the series kernel
+# (tests/kselftest-series.ktap, as report.sh nests them): cases named
+# "GATE VARIANT CREDS", each after its "# want: ...; got: ..." line.
+series_results=$PROJECT_DIR/tests/kselftest-series.ktap
+kunit_parse "$series_results" >"$tmp/series.parsed"
+# with_case NAME GOT [KTAP]: KTAP (the series results) with case NAME's
+# got: replaced by GOT and its status set from it (ok when it is what the
+# case wants); GOT "# SKIP WHY" skips the case instead, with no want/got
+# line.
+with_case() {
+	awk -v name="$1" -v got="$2" '
+		function flush() { if (held) print prev; held = 0 }
+		match($0, /^ *(not )?ok [0-9]+ /) && substr($0, RLENGTH + 1) == name {
+			if (!held || prev !~ /# want: .*; got: /) { print "no want/got line before " name > "/dev/stderr"; exit 1 }
+			want = prev
+			sub(/.*# want: /, "", want)
+			sub(/; got: .*/, "", want)
+			indent = $0
+			sub(/[^ ].*/, "", indent)
+			n = $0
+			sub(/^ *(not )?ok /, "", n)
+			sub(/ .*/, "", n)
+			if (got ~ /^# SKIP/)
+				print indent "ok " n " " name " " got
+			else {
+				sub(/; got: .*/, "; got: " got, prev)
+				print prev
+				print indent (got == want ? "ok " : "not ok ") n " " name
+			}
+			held = 0
+			found = 1
+			next
+		}
+		{ flush(); prev = $0; held = 1 }
+		END { flush(); if (!found) { print "no case " name > "/dev/stderr"; exit 1 } }' "${3:-$series_results}"
+}
+
+# ---- the pre-cap expectations (expect-baseline.sh) ----
+
+# A list of tests/pre-cap-failures.txt's shape, and results of both sets
+# as kunit.py parse prints them.
+mkdir -p "$tmp/baseline"
+cat >"$tmp/baseline/list" <<'EOF'
+# The base drops capability 40.
+[kselftest]
+set_tid init_* cr
+[criu]
+dump_unprivileged
+EOF
+baseline() { # baseline SET RESULTS [LIST]: expect-baseline.sh on these "[STATUS] NAME" lines
+	printf '%s\n' "$2" >"$tmp/baseline/$1.parsed"
+	"$scripts/expect-baseline.sh" "$tmp/baseline/$1.parsed" "$1" "${3:-$tmp/baseline/list}"
+}
+# A glob matches whole names: not userns_cr's; an entry is no substring:
+# dump_unprivileged is not dump_unprivileged_twice; each set reads only its
+# own header's entries.
+as_listed() {
+	baseline kselftest "[FAILED] set_tid init_near cr
+[FAILED] set_tid init_far cr
+[PASSED] set_tid init_near userns_cr
+[PASSED] set_tid init_near none" &&
+		baseline criu "[FAILED] dump_unprivileged
+[PASSED] dump_unprivileged_twice"
+}
+check "baseline: globs and exact names match whole case names, each result set under its own header" as_listed
 check "baseline: a capability case that passes on the pre-cap base is caught" \
-	fails_with "expected failed, got PASSED: x:" "$scripts/expect-baseline.sh" "$tmp/baseline"
-check "baseline: a case without the capability that fails there is caught" \
-	fails_with "expected passed, got FAILED: y:" "$scripts/expect-baseline.sh" "$tmp/baseline"
+	fails_with "expected failed, got PASSED: set_tid init_near cr" \
+	baseline kselftest "[PASSED] set_tid init_near cr
+[FAILED] set_tid init_far cr"
+check "baseline: a case not listed that fails there is caught" \
+	fails_with "expected passed, got FAILED: set_tid init_near none" \
+	baseline kselftest "[FAILED] set_tid init_near cr
+[FAILED] set_tid init_near none"
+printf '[kselftest]\nset_tid init_* cr\n# renamed since:\nset_tid init_near nosuch\n' >"$tmp/baseline/stale"
+stale_caught() {
+	local out
+	out=$(fails_with "not ok [0-9]* pre-cap base: stale expectation, matches no case: set_tid init_near nosuch" \
+		baseline kselftest "[FAILED] set_tid init_near cr" "$tmp/baseline/stale") || { echo "$out"; return 1; }
+	out=$(baseline kselftest "[FAILED] set_tid init_near cr" "$tmp/baseline/stale" 2>&1)
+	grep -q "^# .*/stale line 4, under \[kselftest\]" <<<"$out" || { echo "the line is not named: $out"; return 1; }
+}
+check "baseline: an expectation that matches no case fails as stale, naming its line" stale_caught
+printf '[kselftest]\ninit_near cr\n' >"$tmp/baseline/part"
+part_of_name() {
+	local out
+	out=$(baseline kselftest "[FAILED] set_tid init_near cr" "$tmp/baseline/part" 2>&1) && { echo "passed: $out"; return 1; }
+	grep -q "expected passed, got FAILED: set_tid init_near cr" <<<"$out" &&
+		grep -q "stale expectation, matches no case: init_near cr" <<<"$out" || { echo "$out"; return 1; }
+}
+check "baseline: an entry that is only part of a case's name does not match it" part_of_name
+check "baseline: a result set the list has no header for is refused, naming both" \
+	fails_with "list has no \[other\] header for the cases of .*other.parsed" baseline other "[PASSED] x"
+# The project's own list, against the series run's names (the pre-cap run
+# has the same cases, rust_gate's aside): no entry of it is stale.
+check "baseline: every [kselftest] entry of tests/pre-cap-failures.txt names a case of tests/kselftest-series.ktap" \
+	bash -c '! "$1" "$2" kselftest | grep "stale expectation"' _ "$scripts/expect-baseline.sh" "$tmp/series.parsed"
+
+# ---- the stock tree against the series (expect-same.sh) ----
+
+# rerun FILE: FILE as another run of the same kernel prints it: every
+# number of three digits or more (PIDs, ids) in a case's name or in a
+# diagnostic line is another one.
+rerun() {
+	awk 'function renumber(s,   out) {
+			while (match(s, /[0-9][0-9][0-9]+/)) {
+				out = out substr(s, 1, RSTART - 1) "9" substr(s, RSTART, RLENGTH)
+				s = substr(s, RSTART + RLENGTH)
+			}
+			return out s
+		}
+		match($0, /^ *(not )?ok [0-9]+ /) { print substr($0, 1, RLENGTH) renumber(substr($0, RLENGTH + 1)); next }
+		/^ *#/ { print renumber($0); next }
+		{ print }' "$1"
+}
+another_run() {
+	rerun "$series_results" >"$tmp/rerun.ktap"
+	cmp -s "$series_results" "$tmp/rerun.ktap" && { echo "rerun changed nothing"; return 1; }
+	kunit_parse "$tmp/rerun.ktap" >"$tmp/rerun.parsed"
+	"$scripts/expect-same.sh" "$tmp/series.parsed" "$tmp/rerun.parsed" >"$tmp/same.ktap" || { cat "$tmp/same.ktap"; return 1; }
+	[ "$(grep -c '^ok ' "$tmp/same.ktap")" = "$(kunit_leaves "$tmp/series.parsed" | wc -l)" ] || { cat "$tmp/same.ktap"; return 1; }
+}
+check "expect-same: two runs whose PIDs and ids differ compare equal, case by case: no case name carries one" another_run
+# The series run's first case, with another status in the stock run; the
+# second, missing there.
+first=$(kunit_leaves "$tmp/series.parsed" | sed -n '1s/^[A-Z]* //p')
+second=$(kunit_leaves "$tmp/series.parsed" | sed -n '2s/^[A-Z]* //p')
+sed "0,/^\[PASSED\] $first\$/s//[FAILED] $first/" "$tmp/series.parsed" >"$tmp/changed.parsed"
+check "expect-same: a case whose status changed fails, naming it" \
+	fails_with "not ok [0-9]* stock tree: differs from the series: $first$" \
+	"$scripts/expect-same.sh" "$tmp/series.parsed" "$tmp/changed.parsed"
+grep -vx "\[PASSED\] $second" "$tmp/series.parsed" >"$tmp/missing.parsed"
+check "expect-same: a case the stock run lacks fails, naming it" \
+	fails_with "not ok [0-9]* stock tree: missing: $second$" \
+	"$scripts/expect-same.sh" "$tmp/series.parsed" "$tmp/missing.parsed"
+# Names that differ only in a number are two cases: nothing is masked.
+printf '[PASSED] gate_1 variant creds\n' >"$tmp/one.parsed"
+printf '[PASSED] gate_2 variant creds\n' >"$tmp/two.parsed"
+unmasked() {
+	local out
+	out=$("$scripts/expect-same.sh" "$tmp/one.parsed" "$tmp/two.parsed" 2>&1) && { echo "passed: $out"; return 1; }
+	grep -q "not ok [0-9]* stock tree: missing: gate_1 variant creds" <<<"$out" &&
+		grep -q "not ok [0-9]* stock tree: a case the series did not run: gate_2 variant creds" <<<"$out" ||
+		{ echo "$out"; return 1; }
+}
+check "expect-same: names are compared exactly, numbers unmasked; a case only the stock run has fails" unmasked
 
 # ---- the security matrix ----
 
-# The page as the series adds it, and the kselftest results of a run of
-# the series kernel (tests/kselftest-series.ktap, as report.sh nests them).
+# The page as the series adds it.
 mkdir -p "$tmp/page"
 doc_patch=$(grep -l "^+++ b/$CAP_DOC" "$SERIES_DIR"/*.patch)
 (cd "$tmp/page" && git apply --include="$CAP_DOC" "$doc_patch")
 page=$tmp/page/$CAP_DOC
-series_results=$PROJECT_DIR/tests/kselftest-series.ktap
 matrix() { "$scripts/matrix.sh" "$page" "$1" "$tmp/matrix.ktap"; }
+# cell GATE CREDS: the matrix's cell for GATE (its row's name) and CREDS;
+# cells CREDS: the values of CREDS's column, sorted, comma-separated.
+cell() {
+	awk -F'\t' -v gate="$1" -v creds="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == creds) c = i; next }
+		$1 == gate && c { print $c }' "$tmp/matrix.records"
+}
+cells() {
+	awk -F'\t' -v creds="$1" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == creds) c = i; next }
+		c { print $c }' "$tmp/matrix.records" | LC_ALL=C sort -u | paste -sd ,
+}
 
 matrix_of_series() {
-	local out selinux
+	local out cred
 	out=$(matrix "$series_results" 2>&1) || { echo "$out"; return 1; }
-	selinux=$(awk -f "$scripts/matrix.awk" "$page" "$series_results" | cut -f 7 | LC_ALL=C sort -u | paste -sd ,)
-	[ "$selinux" = "SELinux-denied,denied,not run" ] || { echo "SELinux column: $selinux"; return 1; }
+	awk -f "$scripts/matrix.awk" "$page" "$series_results" >"$tmp/matrix.records"
+	# Every credential set is read somewhere; SELinux-denied where the
+	# SELinux test ran.
+	for cred in $(head -n 1 "$tmp/matrix.records" | cut -f 2- | tr '\t' '\n' | grep -vx -e status -e differs); do
+		[ "$(cells "$cred")" != "not run" ] || { echo "no case read for the $cred column"; cat "$tmp/matrix.records"; return 1; }
+	done
+	[ "$(cells cr_selinux_denied)" = "denied,not run" ] || { echo "SELinux-denied column: $(cells cr_selinux_denied)"; return 1; }
+	# The CAP_SYS_RESOURCE rule comes from the page's prose.
+	[ "$(cell PR_SET_MM_EXE_FILE sys_resource)/$(cell PR_SET_MM_EXE_FILE sys_admin)" = allowed/denied ] ||
+		{ cat "$tmp/matrix.records"; return 1; }
 	kunit_parse "$tmp/matrix.ktap" >"$tmp/matrix.parsed"
-	# Every gate but amdkfd's (no GPU in the VM) has cases: it is skipped.
+	# A result a gate: every gate but amdkfd's (no GPU in the VM) has
+	# cases; amdkfd's is skipped.
 	[ "$(kunit_counts "$tmp/matrix.parsed")" = "10 0 1" ] || { cat "$tmp/matrix.parsed"; return 1; }
 }
-check "matrix: the series kernel's results agree with the page; SELinux-denied is filled where the SELinux test ran" \
+check "matrix: the series kernel's results agree with the page, every credential set read; SELinux-denied is filled where the SELinux test ran" \
 	matrix_of_series
 
-sed 's/ok 5 ns_last_pid: user namespace root: writing [0-9]* fails with EPERM/ok 5 ns_last_pid: user namespace root: child gets PID 3396/' \
-	"$series_results" >"$tmp/more.ktap"
+# flagged CASE GOT PATTERN: the series results with CASE's got: GOT fail
+# the matrix, which says PATTERN.
+flagged() {
+	with_case "$1" "$2" >"$tmp/flagged.ktap" || return 1
+	fails_with "$3" matrix "$tmp/flagged.ktap"
+}
 check "matrix: a cell that grants more than the page says is flagged and fails" \
-	fails_with "differs: ns_last_pid: user-namespace root: the kselftests show mixed, the page says own ns (more than the page grants)" \
-	matrix "$tmp/more.ktap"
-sed 's/^\( *\)ok 2 \(PTRACE_O_SUSPEND_SECCOMP: uid 65534 with CAP_CHECKPOINT_RESTORE: .*\)/\1# expected EPERM, got success (())\n\1not ok 2 \2/' \
-	"$series_results" >"$tmp/failed.ktap"
-check "matrix: a failed case is read for what happened: an unexpected success is allowed" \
-	fails_with "PTRACE_O_SUSPEND_SECCOMP: CAP_CHECKPOINT_RESTORE: the kselftests show allowed, the page says denied" \
-	matrix "$tmp/failed.ktap"
+	flagged "ns_last_pid init_near userns_root" "ok 3422" \
+	"differs: ns_last_pid: userns_root: the kselftests show mixed, the page says own ns (more than the page grants)"
+check "matrix: a rootless container's CAP_CHECKPOINT_RESTORE allowed at a gate the page checks in the initial user namespace is flagged" \
+	flagged "TIOCSLCKTRMIOS pty userns_cr" "ok" \
+	"differs: TIOCSLCKTRMIOS: userns_cr: the kselftests show allowed, the page says denied (more than the page grants)"
+check "matrix: a failed case is read for what it got: an unexpected success is allowed" \
+	flagged "PTRACE_O_SUSPEND_SECCOMP seize cr" "ok" \
+	"PTRACE_O_SUSPEND_SECCOMP: cr: the kselftests show allowed, the page says denied"
+no_finding() {
+	local out
+	with_case "TIOCSLCKTRMIOS pty cr" "setup failed: capset() dropped CAP_CHECKPOINT_RESTORE" >"$tmp/setup.ktap" &&
+		with_case "TIOCSLCKTRMIOS pty file_cr" "# SKIP no tmpfs" "$tmp/setup.ktap" >"$tmp/nofinding.ktap" || return 1
+	out=$(matrix "$tmp/nofinding.ktap" 2>&1) || { echo "$out"; return 1; }
+	awk -f "$scripts/matrix.awk" "$page" "$tmp/nofinding.ktap" >"$tmp/matrix.records"
+	[ "$(cell TIOCSLCKTRMIOS cr)/$(cell TIOCSLCKTRMIOS file_cr)" = "not run/not run" ] || { cat "$tmp/matrix.records"; return 1; }
+}
+check "matrix: a case whose setup failed, or that was skipped, is no finding" no_finding
 {
 	cat "$series_results"
-	echo "    ok 1 map_files: uid 65534 with CAP_CHECKPOINT_RESTORE, SELinux domain capcr_denied_t without capability2 checkpoint_restore, enforcing: open reads its content"
+	printf '    # want: error EPERM; got: ok "capcr map_files content"\n    not ok 1 map_files open_own cr_selinux_denied\n'
 } >"$tmp/selinux.ktap"
 check "matrix: SELinux-denied results fill their column; one that is allowed is flagged" \
-	fails_with "differs: map_files: SELinux-denied: the kselftests show allowed, the page says denied" \
+	fails_with "differs: map_files: cr_selinux_denied: the kselftests show allowed, the page says denied" \
 	matrix "$tmp/selinux.ktap"
+unknown_credentials() {
+	{
+		cat "$series_results"
+		printf '    # want: ok 3422; got: ok 3422\n    ok 1 set_tid init_near cr_and_more\n'
+	} >"$tmp/unknown.ktap"
+	fails_with "the case \"set_tid init_near cr_and_more\" runs with credentials \"cr_and_more\", which the matrix has no column for" \
+		matrix "$tmp/unknown.ktap" || return 1
+	grep -q "^not ok 1 matrix: the kselftest results can be read against the page" "$tmp/matrix.ktap" ||
+		{ echo "no failing KTAP for the run's counts:"; cat "$tmp/matrix.ktap"; return 1; }
+}
+check "matrix: credentials it has no column for are refused, naming the case; the KTAP it leaves fails" unknown_credentials
 check "matrix: results that name no gate fail" \
 	fails_with "no case in /dev/null names a gate with its credentials" matrix /dev/null
+
+# ---- cross-build.sh and its root, without building the root ----
+
+xb=$scripts/cross-build.sh
+check "cross-build: no TREE is refused with its usage" \
+	fails_with "usage: scripts/cross-build.sh TREE: builds the $SELFTEST kselftests" "$xb"
+check "cross-build: a TREE that does not exist is refused, naming it" \
+	fails_with "TREE $tmp/nosuch: no such directory" "$xb" "$tmp/nosuch"
+mkdir -p "$tmp/notakernel"
+echo 'int a;' >"$tmp/notakernel/hello.c"
+check "cross-build: a directory that is not a kernel tree is refused, naming it" \
+	fails_with "$tmp/notakernel is not a kernel tree: it has no Makefile" "$xb" "$tmp/notakernel"
+# A kernel tree as far as the selftests' make goes, first without the series.
+xtree=$tmp/xtree
+mkdir -p "$xtree/scripts" "$xtree/tools/testing/selftests"
+touch "$xtree/Makefile" "$xtree/scripts/subarch.include" \
+	"$xtree/tools/testing/selftests/Makefile" "$xtree/tools/testing/selftests/lib.mk"
+check "cross-build: a kernel tree without the series is refused, saying so" \
+	fails_with "$xtree has no tools/testing/selftests/$SELFTEST/Makefile: a kernel tree without the series" \
+	"$xb" "$xtree"
+
+# Programs for each machine, made with the host's clang and lld.
+printf 'void _start(void) { for (;;); }\n' >"$tmp/start.c"
+for m in aarch64 riscv64 x86_64; do
+	clang --target="$m-linux-gnu" -nostdlib -static -fuse-ld=lld -o "$tmp/prog-$m" "$tmp/start.c"
+done
+check "cross-build: the ELF check takes an aarch64 program for aarch64 and a riscv64 one for riscv64" \
+	bash -c '"$1" --check-elf aarch64 "$2" && "$1" --check-elf riscv64 "$3"' _ \
+	"$xb" "$tmp/prog-aarch64" "$tmp/prog-riscv64"
+check "cross-build: the ELF check rejects an x86-64 program for aarch64, naming it and its machine" \
+	fails_with "$tmp/prog-x86_64: an ELF for Advanced Micro Devices X86-64, not AArch64 (aarch64)" \
+	"$xb" --check-elf aarch64 "$tmp/prog-aarch64" "$tmp/prog-x86_64"
+check "cross-build: the ELF check rejects a file that is not an ELF" \
+	fails_with "$tmp/start.c: not an ELF file" "$xb" --check-elf riscv64 "$tmp/start.c"
+
+# A root (CROSS_ROOT) without a Rust standard library: each architecture
+# is a SKIP that says why, never a pass.
+mkdir -p "$xtree/tools/testing/selftests/$SELFTEST" "$tmp/xroot"
+touch "$xtree/tools/testing/selftests/$SELFTEST/Makefile"
+echo "riscv64: trixie at http://deb.example offers no libstd-rust-web-dev:riscv64" >"$tmp/xroot.missing"
+no_std_skips() {
+	local out
+	out=$(CROSS_ROOT="$tmp/xroot" "$xb" "$xtree" 2>&1) && { echo "succeeded: $out"; return 1; }
+	grep -qx "ok 1 cross-build: aarch64: every test program builds # SKIP no Rust standard library for aarch64-unknown-linux-gnu in the root" <<<"$out" &&
+		grep -qx "ok 2 cross-build: riscv64: every test program builds # SKIP no Rust standard library for riscv64gc-unknown-linux-gnu in the root: trixie at http://deb.example offers no libstd-rust-web-dev:riscv64" <<<"$out" ||
+		{ echo "$out"; return 1; }
+	! grep -E "^ok [0-9]+ .*builds$" <<<"$out" || { echo "$out"; return 1; }
+}
+check "cross-build: a target whose Rust standard library the root lacks is a SKIP that says why" no_std_skips
+
+# cross-root.sh with a trixie that lacks riscv64's Rust standard library,
+# and an mmdebstrap that fails, or hangs until Ctrl-C.
+xstubs=$tmp/xstubs
+mkdir -p "$xstubs"
+printf '#!/usr/bin/env bash\nfor a; do [ "$a" != update ] || exit 0; done\nexit 1\n' >"$xstubs/apt-get"
+cat >"$xstubs/apt-cache" <<'EOF'
+#!/usr/bin/env bash
+pkg=${!#}
+case $pkg in
+libstd-rust-web-dev:riscv64) ;;
+rustc-web | libstd-rust-web-dev:*) echo " $pkg | 1.96.0+test | http://deb.example trixie/main amd64 Packages" ;;
+*) echo " $pkg | 1.0 | http://deb.example trixie/main amd64 Packages" ;;
+esac
+EOF
+cat >"$xstubs/mmdebstrap" <<'EOF'
+#!/usr/bin/env bash
+printf '%s\n' "$@" >"$STUB_MMDEBSTRAP_ARGS"
+if [ -n "${STUB_MMDEBSTRAP_HANGS:-}" ]; then
+	mkdir -p "${@: -2:1}/usr"
+	touch "$STUB_MMDEBSTRAP_HANGS"
+	exec sleep 30
+fi
+echo "E: the stub fails"
+exit 1
+EOF
+chmod +x "$xstubs"/*
+xroot() { # xroot CACHE [NAME=VALUE...]: cross-root.sh for arm64 and riscv64, with the stubs
+	local c=$1
+	shift
+	in_cache "$c" PATH="$xstubs:$stubs:$PATH" STUB_MMDEBSTRAP_ARGS="$tmp/mmdebstrap.args" "$@" \
+		"$scripts/cross-root.sh" arm64:aarch64-linux-gnu riscv64:riscv64-linux-gnu
+}
+nothing_in() { # nothing_in DIR: DIR is empty, or not there
+	[ -z "$(ls -A "$1" 2>/dev/null)" ] || { echo "left in $1: $(ls -A "$1")"; return 1; }
+}
+root_without_riscv64() {
+	local c=$tmp/c-xroot out includes
+	out=$(xroot "$c" 2>&1) && { echo "succeeded: $out"; return 1; }
+	grep -q "without riscv64: trixie at .* offers no libstd-rust-web-dev:riscv64" <<<"$out" &&
+		grep -q "mmdebstrap failed; the end of its log is above" <<<"$out" || { echo "$out"; return 1; }
+	includes=$(grep '^--include=' "$tmp/mmdebstrap.args")
+	grep -q "libstd-rust-web-dev:arm64,gcc-aarch64-linux-gnu" <<<"$includes" &&
+		! grep -q riscv64 <<<"$includes" || { echo "mmdebstrap got $includes"; return 1; }
+	nothing_in "$c/cross-root"
+}
+check "cross-root: an architecture whose Rust standard library trixie lacks is left out, saying why; a failed mmdebstrap keeps nothing" \
+	root_without_riscv64
+root_interrupted() {
+	local c=$tmp/c-xroot
+	interrupted "$tmp/debootstrapping" xroot "$c" STUB_MMDEBSTRAP_HANGS="$tmp/debootstrapping" || return 1
+	nothing_in "$c/cross-root"
+}
+check "cross-root: Ctrl-C while mmdebstrap runs leaves nothing half-made" root_interrupted
 
 ktap_print
