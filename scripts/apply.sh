@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # apply.sh KERNEL: check out a kernel tree for one of the three runs and
 # apply its patches with git am.
-#   series   pre-capability base + every patch of the series
-#   pre-cap  pre-capability base + the patches listed in series/pre-cap
-#   stock    Debian's tree        + the patches listed in series/stock
+#   series   pre-capability base + every series
+#   pre-cap  pre-capability base + the series series/runs names for it
+#   stock    Debian's tree        + the series series/runs names for it
 # The tree is left alone when its base and patches have not changed, so
 # that an unchanged tree is not rebuilt.  Prints the tree's path.
 . "$(dirname "$0")/lib.sh"
@@ -14,19 +14,15 @@ kernel_paths "${1:-}"
 repo=$CACHE_DIR/linux.git
 
 case $kernel in
-series)
-	base=pre-cap
-	mapfile -t patches < <(cd "$SERIES_DIR" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-')
-	;;
-pre-cap | stock)
-	base=$kernel
-	mapfile -t patches < <(grep -v -e '^#' -e '^$' "$SERIES_DIR/$kernel")
-	;;
+series) base=pre-cap ;;
+pre-cap | stock) base=$kernel ;;
 esac
+list=$(series_patches "$kernel") || exit 1
+mapfile -t patches <<<"$list"
 base_commit=$(git -C "$repo" rev-parse -q --verify "base/$rv/$base") ||
 	die "no base/$rv/$base in $repo: run scripts/base.sh first"
 for p in "${patches[@]}"; do
-	[ -f "$SERIES_DIR/$p" ] || die "series/$kernel names $p, which is not in series/"
+	[ -f "$SERIES_DIR/$p" ] || die "series/$p is not a file"
 done
 
 # $stamp records how the tree was made, a line a step: the base commit,

@@ -94,8 +94,11 @@ if ! git -C "$repo" rev-parse -q --verify "refs/heads/base/$rv/stock" >/dev/null
 	trap - EXIT
 fi
 
-if ! git -C "$repo" rev-parse -q --verify "refs/heads/base/$rv/pre-cap" >/dev/null; then
-	log "git: preparing the pre-capability base"
+# The pre-capability base is made from base/pre-capability.patch on every
+# run (a few seconds, on the index alone): the commit is fixed by the
+# stock tree and the patch, so a changed patch gives a new base and an
+# unchanged one the same commit as before.
+{
 	tmp=$(mktemp -d "$CACHE_DIR/tmp.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	export GIT_DIR=$repo GIT_INDEX_FILE=$tmp/index
@@ -108,11 +111,15 @@ if ! git -C "$repo" rev-parse -q --verify "refs/heads/base/$rv/pre-cap" >/dev/nu
 	git mailinfo "$tmp/msg" /dev/null <"$PROJECT_DIR/base/pre-capability.patch" >"$tmp/info"
 	{ sed -n 's/^Subject: //p' "$tmp/info"; echo; cat "$tmp/msg"; } >"$tmp/message"
 	commit=$(git_fixed commit-tree "$(git write-tree)" -p "base/$rv/stock" -F "$tmp/message")
-	git update-ref "refs/heads/base/$rv/pre-cap" "$commit"
+	old=$(git rev-parse -q --verify "refs/heads/base/$rv/pre-cap" || true)
+	if [ "$old" != "$commit" ]; then
+		log "git: ${old:+base/pre-capability.patch changed: }preparing the pre-capability base"
+		git update-ref "refs/heads/base/$rv/pre-cap" "$commit"
+	fi
 	unset GIT_DIR GIT_INDEX_FILE
 	rm -rf "$tmp"
 	trap - EXIT
-fi
+}
 
 {
 	echo "package: $BASE_PACKAGE $ver"

@@ -28,6 +28,48 @@ KMAKE_RUST=(RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
 
 # kmake TREE OUT MAKE-ARGS...: kbuild of TREE into OUT with clang, the Rust
 # toolchain above and one ccache for every tree.
+# series/ holds one directory a series, each for one tree (the capability,
+# the kselftests, the Rust API, the documentation), and series/runs says
+# in which order they apply and which kernel runs take them.
+# series_dirs KERNEL: the series the KERNEL run applies, in order.
+series_dirs() {
+	[ -f "$SERIES_DIR/runs" ] || die "no $SERIES_DIR/runs: it names the series and the runs that take them"
+	awk -v k="$1" '!/^[ \t]*(#|$)/ { for (i = 2; i <= NF; i++) if ($i == k) print $1 }' "$SERIES_DIR/runs"
+}
+# format_series TREE FROM TO VERSION OUT: git format-patch of FROM..TO in
+# TREE into OUT as the project writes its series (export.sh) and checks
+# them (check-series.sh): [PATCH vN] unless N is 1, To/Cc from the tree's
+# get_maintainer.pl for all of the series' patches (maintainers To, lists
+# Cc, as b4 prep --auto-to-cc does; not the authors of commits named in
+# Fixes:, which this tree's history lacks), base-commit and
+# prerequisite-patch-id lines for the pre-capability base (--base), which
+# b4 reads, the kernel's abbreviation length (git's default depends on the
+# size of the repository).  Extra arguments go to format-patch.
+format_series() {
+	local tree=$1 from=$2 to=$3 version=$4 out=$5 prefix=PATCH a
+	shift 5
+	local rcpt=()
+	[ "$version" = 1 ] || prefix="PATCH v$version"
+	git -C "$tree" -c core.abbrev=12 format-patch -q -o "$out.gm" "$from..$to"
+	while read -r a; do rcpt+=(--to="$a"); done < <(cd "$tree" && ./scripts/get_maintainer.pl \
+		--nogit --nogit-fallback --nofixes --norolestats --nol "$out.gm"/*.patch)
+	while read -r a; do rcpt+=(--cc="$a"); done < <(cd "$tree" && ./scripts/get_maintainer.pl \
+		--nogit --nogit-fallback --nofixes --norolestats --nom "$out.gm"/*.patch)
+	rm -rf "$out.gm"
+	git -C "$tree" -c core.abbrev=12 format-patch -q --zero-commit --no-signature \
+		--subject-prefix="$prefix" --base="base/$(ref_version "$(current_base_version)")/pre-cap" \
+		"${rcpt[@]}" -o "$out" "$@" "$from..$to"
+}
+# series_patches KERNEL: their patch files as DIR/FILE, in the order they
+# apply, cover letters left out.
+series_patches() {
+	local d
+	series_dirs "$1" | while read -r d; do
+		[ -d "$SERIES_DIR/$d" ] || die "series/runs names $d, which is not a directory of series/"
+		(cd "$SERIES_DIR" && ls "$d"/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-')
+	done
+}
+
 kmake() {
 	local tree=$1 out=$2
 	shift 2
