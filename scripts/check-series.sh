@@ -83,9 +83,9 @@ if [ -d "$tree" ]; then
 	tmp=$(mktemp -d)
 	from=$pre
 	for d in "${dirs[@]}"; do
-		n=$(ls "$SERIES_DIR/$d"/[0-9][0-9][0-9][0-9]-*.patch | grep -vc '/0000-')
+		n=$(dir_patches "$d" | wc -l)
 		to=$(git -C "$tree" rev-list --reverse "$from..HEAD" | sed -n "${n}p")
-		version=$(sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' "$SERIES_DIR/$d/0000-cover-letter.patch")
+		version=$(series_version "$d")
 		# With a cover letter, which takes the base lines; it is not compared.
 		format_series "$tree" "$from" "$to" "${version:-1}" "$tmp/$d" --cover-letter
 		from=$to
@@ -115,7 +115,7 @@ applies() { # applies BASE DIR...: the patches of the series DIR... onto BASE
 		git read-tree "$1"
 		shift
 		for d in "$@"; do
-			for p in $(cd "$SERIES_DIR" && ls "$d"/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-'); do
+			for p in $(dir_patches "$d"); do
 				git apply --cached "$SERIES_DIR/$p" 2>&1 || { echo "($p)"; exit 1; }
 			done
 		done) || rc=$?
@@ -130,7 +130,8 @@ for d in "${dirs[@]}"; do
 	ktap_result "series/$d: applies onto the pre-cap base${needs:+ after $needs}" $rc "$out"
 done
 for kernel in pre-cap stock; do
-	mapfile -t run < <(series_dirs "$kernel")
+	list=$(series_dirs "$kernel") || exit 1
+	mapfile -t run <<<"$list"
 	rc=0
 	out=$(applies "base/$rv/$kernel" "${run[@]}") || rc=$?
 	ktap_result "$kernel run: ${run[*]} apply onto base/$rv/$kernel" $rc "$out"

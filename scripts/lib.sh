@@ -26,8 +26,6 @@ KMAKE_RUST=(RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
 	BINDGEN="$CACHE_DIR/tools/bin/bindgen"
 	RUST_LIB_SRC=/usr/lib/rustlib/src/rust/library)
 
-# kmake TREE OUT MAKE-ARGS...: kbuild of TREE into OUT with clang, the Rust
-# toolchain above and one ccache for every tree.
 # series/ holds one directory a series, each for one tree (the capability,
 # the kselftests, the Rust API, the documentation), and series/runs says
 # in which order they apply and which kernel runs take them.
@@ -60,16 +58,28 @@ format_series() {
 		--subject-prefix="$prefix" --base="base/$(ref_version "$(current_base_version)")/pre-cap" \
 		"${rcpt[@]}" -o "$out" "$@" "$from..$to"
 }
-# series_patches KERNEL: their patch files as DIR/FILE, in the order they
-# apply, cover letters left out.
+# dir_patches DIR: the patch files of the series DIR as DIR/FILE, in
+# order, the cover letter left out.
+dir_patches() {
+	(cd "$SERIES_DIR" && ls "$1"/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-')
+}
+# series_patches KERNEL: the patch files of the series the KERNEL run
+# applies, as DIR/FILE, in the order they apply.
 series_patches() {
 	local d
 	series_dirs "$1" | while read -r d; do
 		[ -d "$SERIES_DIR/$d" ] || die "series/runs names $d, which is not a directory of series/"
-		(cd "$SERIES_DIR" && ls "$d"/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-')
+		dir_patches "$d"
 	done
 }
+# series_version DIR: N of the cover letter's [PATCH vN 0/M]; nothing for
+# a first version.
+series_version() {
+	sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' "$SERIES_DIR/$1/0000-cover-letter.patch"
+}
 
+# kmake TREE OUT MAKE-ARGS...: kbuild of TREE into OUT with clang, the Rust
+# toolchain above and one ccache for every tree.
 kmake() {
 	local tree=$1 out=$2
 	shift 2

@@ -23,8 +23,8 @@ if [ ! -d "$tree" ]; then
 	for d in "${dirs[@]}"; do
 		branch=dev/$rv/$d
 		git -C "$tree" checkout -q -B "$branch"
-		mapfile -t patches < <(ls "$SERIES_DIR/$d"/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-')
-		git -C "$tree" am -q "${patches[@]}" ||
+		mapfile -t patches < <(dir_patches "$d")
+		git -C "$tree" am -q "${patches[@]/#/$SERIES_DIR/}" ||
 			die "series/$d does not apply in $tree; git am stopped there, fix it with 'git am --continue' or start again by removing the tree"
 		# The cover letter's subject and blurb become the branch
 		# description, which format-patch --cover-from-description=subject
@@ -37,7 +37,7 @@ if [ ! -d "$tree" ]; then
 			sed '/^[^ ].* ([0-9]*):$/,$d' "$tree/.git-cover-msg"
 		} | git -C "$tree" config "branch.$branch.description" "$(cat)"
 		# [PATCH vN 0/M]: the version 'make export' writes.
-		version=$(sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' "$SERIES_DIR/$d/0000-cover-letter.patch")
+		version=$(series_version "$d")
 		[ -z "$version" ] || git -C "$tree" config "branch.$branch.capcr-version" "$version"
 		rm -f "$tree/.git-cover-msg" "$tree/.git-cover-info"
 	done
