@@ -80,11 +80,28 @@ series_version() {
 
 # kmake TREE OUT MAKE-ARGS...: kbuild of TREE into OUT with clang, the Rust
 # toolchain above and one ccache for every tree.
+#
+# A build that was killed (a CI job's time limit, a session's end) can
+# leave a file cut short yet newer than its sources, which make then takes
+# as up to date: a half-written rust/bindings/bindings_generated.rs once
+# failed the next run's build of an unchanged commit.  So a mark stays in
+# OUT while make runs, and a mark found at the start means the last build
+# did not end: what it wrote (the files newer than the mark, but the
+# .config that the caller gave) is removed and built again.
 kmake() {
-	local tree=$1 out=$2
+	local tree=$1 out=$2 mark rc=0
 	shift 2
+	mark=$out/.capcr-building
+	mkdir -p "$out"
+	if [ -e "$mark" ]; then
+		log "the last build in $out did not end: removing the $(find "$out" -newer "$mark" -type f ! -name .config | wc -l) files it wrote"
+		find "$out" -newer "$mark" -type f ! -name .config -delete
+	fi
+	touch "$mark"
 	CCACHE_DIR=$CACHE_DIR/ccache CCACHE_BASEDIR=$CACHE_DIR \
-		make -C "$tree" O="$out" LLVM=1 CC="ccache clang" "${KMAKE_RUST[@]}" -j"$(nproc)" "$@"
+		make -C "$tree" O="$out" LLVM=1 CC="ccache clang" "${KMAKE_RUST[@]}" -j"$(nproc)" "$@" || rc=$?
+	rm -f "$mark"
+	return $rc
 }
 
 log() { printf '==> %s\n' "$*" >&2; }

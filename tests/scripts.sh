@@ -235,6 +235,33 @@ second_patch_changed() {
 check "apply: after a patch changes, only it and the ones after it are applied again, and files they leave unchanged keep their times" \
 	second_patch_changed
 
+# A build killed in the middle (SIGKILL: make cannot delete what it was
+# writing) leaves a file cut short and newer than its source; the next
+# kmake must build it again, not take it as up to date.
+build_killed() {
+	local t=$tmp/kmake job i
+	mkdir -p "$t/tree" "$t/out"
+	echo src >"$t/tree/src"
+	# Written in two steps, as a long generator (bindgen) writes its output.
+	printf '%s\n' 'all: $(O)/gen' '$(O)/gen: src' '\techo half >$@' \
+		'\t[ -z "$$SLOW" ] || { touch $(O)/../writing; sleep 30; }' '\techo whole >>$@' |
+		sed 's/\\t/\t/' >"$t/tree/Makefile"
+	set -m
+	SLOW=1 kmake "$t/tree" "$t/out" >"$t/log" 2>&1 &
+	job=$!
+	set +m
+	for ((i = 0; i < 100; i++)); do [ ! -e "$t/writing" ] || break; sleep 0.1; done
+	kill -KILL -- -"$job"
+	wait "$job" 2>/dev/null
+	[ "$(cat "$t/out/gen")" = half ] || { echo "the killed build did not leave a half-written file:"; cat "$t/log"; return 1; }
+	kmake "$t/tree" "$t/out" >"$t/log" 2>&1 || { cat "$t/log"; return 1; }
+	[ "$(cat "$t/out/gen")" = "$(printf 'half\nwhole')" ] ||
+		{ echo "the half-written file was kept: $(cat "$t/out/gen")"; cat "$t/log"; return 1; }
+	grep -q "the last build in $t/out did not end: removing the 1 files it wrote" "$t/log" || { cat "$t/log"; return 1; }
+}
+check "kmake: a file a killed build left half-written is built again by the next build" \
+	build_killed
+
 runs_names_missing() {
 	local rc=0
 	echo "2-b series" >>"$proj/series/runs"
