@@ -17,7 +17,10 @@ RUST_PACKAGES=(rustc-web rust-web-src rustfmt-web rust-web-clippy cargo-web)
 BINDGEN_VERSION=0.72.1
 VIRTME_NG_VERSION=1.42
 # checkpatch.pl checks SPDX identifiers with these (scripts/spdxcheck.py).
-PY_PACKAGES=("virtme-ng==$VIRTME_NG_VERSION" ply==3.11 GitPython==3.1.44)
+# b4 prepares the series from the dev tree's branches and writes their
+# messages (export.sh, check-series.sh); pinned, as its output is what
+# series/ holds.
+PY_PACKAGES=("virtme-ng==$VIRTME_NG_VERSION" ply==3.11 GitPython==3.1.44 b4==0.16.0)
 
 APT_PACKAGES=(
 	build-essential bc bison flex cpio kmod libelf-dev libssl-dev

@@ -1,32 +1,40 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Write the series back from the tree 'make tree' made, one directory a
-# series: git format-patch of each series' branch from the one before
-# it (format_series in lib.sh), with the cover letter from the branch
-# description and the version from the branch's capcr-version (default
-# 1).  series/ is replaced only once the new files are complete.
+# series: the messages b4 would send for each series' branch (b4_write
+# in lib.sh: b4 send -o), the cover letter from the branch description,
+# the version and change-id from b4's tracking data.  series/ is replaced
+# only once the new files are complete.
+#
+# The changelog in each cover letter is written by hand: b4 prep
+# --compare-to makes the range-diff against a version b4 has sent (its
+# sent/ tags), and v1 was sent as one series across every tree, not as
+# these four.  Once v2 is sent with b4, v3's range-diffs come from it.
+#
+# DEV_NAME=NAME exports the tree tree.sh made under that name, and
+# SERIES_OUT=DIR writes to DIR instead of series/ (check-series.sh).
 . "$(dirname "$0")/lib.sh"
 take_lock
 
 rv=$(ref_version "$(current_base_version)")
-tree=$CACHE_DIR/trees/$rv/dev
+name=${DEV_NAME:-dev}
+tree=$CACHE_DIR/trees/$rv/$name
+dest=${SERIES_OUT:-$SERIES_DIR}
 [ -d "$tree" ] || die "no tree at $tree: run 'make tree' first"
 [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||
 	die "$tree has uncommitted changes: commit them (or stash them) first"
+need b4:deps
 list=$(series_dirs series) || exit 1
 mapfile -t dirs <<<"$list"
 
-tmp=$(mktemp -d "$PROJECT_DIR/series.new.XXXXXX")
+head=$(git -C "$tree" symbolic-ref -q --short HEAD || git -C "$tree" rev-parse HEAD)
+tmp=$(mktemp -d "$(dirname "$dest")/series.new.XXXXXX")
 chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-prev=base/$rv/pre-cap
+trap 'rm -rf "$tmp"; git -C "$tree" checkout -q "$head"' EXIT
 for d in "${dirs[@]}"; do
-	branch=dev/$rv/$d
+	branch=$name/$rv/$d
 	git -C "$tree" rev-parse -q --verify "$branch" >/dev/null || die "no branch $branch in $tree: series/runs names $d"
-	version=$(git -C "$tree" config "branch.$branch.capcr-version" || echo 1)
-	format_series "$tree" "$prev" "$branch" "$version" "$tmp/$d" \
-		--cover-letter --cover-from-description=subject
-	prev=$branch
+	b4_write "$tree" "$branch" "base/$rv/pre-cap" "$tmp/$d"
 done
 cp "$SERIES_DIR/runs" "$tmp/"
 # Series for other trees than the kernel's (man-pages) are kept as they are.
@@ -34,9 +42,9 @@ for d in "$SERIES_DIR"/*/; do
 	d=$(basename "$d")
 	[ -e "$tmp/$d" ] || cp -r "$SERIES_DIR/$d" "$tmp/"
 done
-rm -rf "$SERIES_DIR.old"
-mv "$SERIES_DIR" "$SERIES_DIR.old"
-mv "$tmp" "$SERIES_DIR"
-rm -rf "$SERIES_DIR.old"
-trap - EXIT
-log "series/ now holds $(cd "$SERIES_DIR" && ls -d */ | tr -d / | paste -sd ' '): $(ls "$SERIES_DIR"/*/*.patch | wc -l) files from $tree"
+rm -rf "$dest.old"
+[ ! -e "$dest" ] || mv "$dest" "$dest.old"
+mv "$tmp" "$dest"
+rm -rf "$dest.old"
+trap 'git -C "$tree" checkout -q "$head"' EXIT
+log "$dest now holds $(cd "$dest" && ls -d */ | tr -d / | paste -sd ' '): $(ls "$dest"/*/0*-* | wc -l) files from $tree"

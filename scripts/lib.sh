@@ -34,34 +34,98 @@ series_dirs() {
 	[ -f "$SERIES_DIR/runs" ] || die "no $SERIES_DIR/runs: it names the series and the runs that take them"
 	awk -v k="$1" '!/^[ \t]*(#|$)/ { for (i = 2; i <= NF; i++) if ($i == k) print $1 }' "$SERIES_DIR/runs"
 }
-# format_series TREE FROM TO VERSION OUT: git format-patch of FROM..TO in
-# TREE into OUT as the project writes its series (export.sh) and checks
-# them (check-series.sh): [PATCH vN] unless N is 1, To/Cc from the tree's
-# get_maintainer.pl for all of the series' patches (maintainers To, lists
-# Cc, as b4 prep --auto-to-cc does; not the authors of commits named in
-# Fixes:, which this tree's history lacks), base-commit and
-# prerequisite-patch-id lines for the pre-capability base (--base), which
-# b4 reads, the kernel's abbreviation length (git's default depends on the
-# size of the repository).  Extra arguments go to format-patch.
-format_series() {
-	local tree=$1 from=$2 to=$3 version=$4 out=$5 prefix=PATCH a
-	shift 5
-	local rcpt=()
-	[ "$version" = 1 ] || prefix="PATCH v$version"
-	git -C "$tree" -c core.abbrev=12 format-patch -q -o "$out.gm" "$from..$to"
-	while read -r a; do rcpt+=(--to="$a"); done < <(cd "$tree" && ./scripts/get_maintainer.pl \
-		--nogit --nogit-fallback --nofixes --norolestats --nol "$out.gm"/*.patch)
-	while read -r a; do rcpt+=(--cc="$a"); done < <(cd "$tree" && ./scripts/get_maintainer.pl \
-		--nogit --nogit-fallback --nofixes --norolestats --nom "$out.gm"/*.patch)
-	rm -rf "$out.gm"
-	git -C "$tree" -c core.abbrev=12 format-patch -q --zero-commit --no-signature \
-		--subject-prefix="$prefix" --base="base/$(ref_version "$(current_base_version)")/pre-cap" \
-		"${rcpt[@]}" -o "$out" "$@" "$from..$to"
+# The dev trees (tree.sh) hold each series as a b4 prep branch: b4 keeps
+# the cover letter in the branch's description (its branch-description
+# strategy: a cover commit at the start of each branch would sit inside
+# the next series, which is stacked on it) and its tracking data (change-id,
+# version, base branch, prerequisites) next to it.  These settings go into
+# the tree's repository, so that b4 prep --check and --auto-to-cc do there
+# what export.sh and check-series.sh do.  The tree's history is Debian's
+# tarball, so get_maintainer.pl cannot look up the authors of the commits
+# named in Fixes: (--nofixes), and checkpatch cannot find the upstream
+# commits the patches credit (UNKNOWN_COMMIT_ID).
+B4_SETTINGS=(
+	b4.prep-cover-strategy branch-description
+	b4.send-auto-to-cmd "scripts/get_maintainer.pl --nogit --nogit-fallback --nogit-chief-penguins --nofixes --norolestats --nol"
+	b4.send-auto-cc-cmd "scripts/get_maintainer.pl --nogit --nogit-fallback --nogit-chief-penguins --nofixes --norolestats --nom"
+	b4.prep-perpatch-check-cmd "./scripts/checkpatch.pl -q --terse --no-summary --mailback --showfile --strict --ignore UNKNOWN_COMMIT_ID"
+)
+b4_settings() { # b4_settings TREE
+	local i
+	for ((i = 0; i < ${#B4_SETTINGS[@]}; i += 2)); do
+		git -C "$1" config "${B4_SETTINGS[i]}" "${B4_SETTINGS[i + 1]}"
+	done
+}
+# b4_enroll TREE BRANCH BASE VERSION [CHANGE-ID]: makes BRANCH, checked out
+# in TREE with its cover letter in its description, a b4 prep series on
+# BASE (the branch of the series before it, or the base), version VERSION.
+b4_enroll() {
+	local tree=$1 branch=$2 base=$3 version=$4 change_id=${5:-} tracking
+	git -C "$tree" checkout -q "$branch"
+	(cd "$tree" && b4 -q prep -e "$base" && b4 -q prep --force-revision "$version") >/dev/null
+	[ -n "$change_id" ] || return 0
+	# Enrolling makes a new change-id, and b4 has no option to keep one:
+	# the series' own, from its cover letter, goes back into the tracking
+	# data, so that a tree made again from series/ holds the same series
+	# for b4 (and for lore, which files versions by it).
+	tracking=$(git -C "$tree" config "branch.$branch.b4-tracking")
+	tracking=$(python3 -c 'import json, sys
+t = json.loads(sys.argv[1])
+t["series"]["change-id"] = sys.argv[2]
+print(json.dumps(t))' "$tracking" "$change_id")
+	git -C "$tree" config "branch.$branch.b4-tracking" "$tracking"
+}
+# b4_write TREE BRANCH PRE OUT: the messages of the series on BRANCH, as
+# b4 send would send them, written to OUT (b4 send -o): To/Cc from
+# get_maintainer.pl (b4 prep --auto-to-cc), base-commit the pre-capability
+# base PRE, and the patches of the series BRANCH is stacked on as
+# prerequisite-patch-id lines (git format-patch --base computes them, b4
+# prep --edit-deps records them).
+b4_write() {
+	local tree=$1 branch=$2 pre=$3 out=$4 fork deps
+	git -C "$tree" checkout -q "$branch"
+	(cd "$tree" && b4 -q prep --auto-to-cc) >/dev/null
+	fork=$(cd "$tree" && b4 prep --show-info start-commit)
+	if [ "$fork" != "$(git -C "$tree" rev-parse "$pre")" ]; then
+		deps=$(mktemp)
+		{
+			git -C "$tree" format-patch --stdout --base="$pre" "$fork..$branch" |
+				sed -n 's/^prerequisite-patch-id: /patch-id: /p'
+			echo "base-commit: $(git -C "$tree" rev-parse "$pre")"
+		} >"$deps"
+		(cd "$tree" && GIT_EDITOR="cp $deps" b4 -q prep --edit-deps) >/dev/null
+		rm -f "$deps"
+	fi
+	# A series of one patch has no cover letter: b4 puts its text under
+	# the patch's '---', as the kernel's submitting-patches.rst asks.
+	# -o only writes, but b4 picks a transport first, and in a kernel tree
+	# with none set that is kernel.org's web endpoint, which refuses
+	# unsigned messages: a sendmail that cannot send keeps it a dry run.
+	# (Added to the caller's GIT_CONFIG_* settings, if any.)
+	local n=${GIT_CONFIG_COUNT:-0}
+	(cd "$tree" && export GIT_CONFIG_COUNT=$((n + 1)) "GIT_CONFIG_KEY_$n=sendemail.sendmailcmd" \
+		"GIT_CONFIG_VALUE_$n=false" &&
+		b4 -q send -o "$out" --no-sign --not-me-too) >/dev/null
 }
 # dir_patches DIR: the patch files of the series DIR as DIR/FILE, in
 # order, the cover letter left out.
 dir_patches() {
-	(cd "$SERIES_DIR" && ls "$1"/[0-9][0-9][0-9][0-9]-*.patch | grep -v '/0000-')
+	local f
+	for f in "$SERIES_DIR/$1"/[0-9][0-9][0-9][0-9]-*.eml "$SERIES_DIR/$1"/[0-9][0-9][0-9][0-9]-*.patch; do
+		if [ -e "$f" ]; then echo "${f#"$SERIES_DIR"/}"; fi
+	done | sed '/\/0000-/d' | sort
+}
+# cover_letter DIR: the cover letter of the series DIR: its 0000- file,
+# or its only patch, which carries the cover text under its '---'.
+cover_letter() {
+	local f p
+	for f in "$SERIES_DIR/$1"/0000-*; do
+		if [ -f "$f" ]; then echo "$f"; return; fi
+	done
+	p=$(dir_patches "$1")
+	[ -n "$p" ] && [ "$(wc -l <<<"$p")" = 1 ] ||
+		die "series/$1 has no cover letter (0000-*) and more or fewer patches than one"
+	echo "$SERIES_DIR/$p"
 }
 # series_patches KERNEL: the patch files of the series the KERNEL run
 # applies, as DIR/FILE, in the order they apply.
@@ -75,7 +139,7 @@ series_patches() {
 # series_version DIR: N of the cover letter's [PATCH vN 0/M]; nothing for
 # a first version.
 series_version() {
-	sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' "$SERIES_DIR/$1/0000-cover-letter.patch"
+	sed -n 's/^Subject: \[PATCH v\([0-9]*\)[] ].*/\1/p' "$(cover_letter "$1")"
 }
 
 # kmake TREE OUT MAKE-ARGS...: kbuild of TREE into OUT with clang, the Rust

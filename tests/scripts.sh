@@ -670,7 +670,7 @@ check "expect-same: names are compared exactly, numbers unmasked; a case only th
 
 # The page as the series adds it.
 mkdir -p "$tmp/page"
-doc_patch=$(grep -l "^+++ b/$CAP_DOC" "$SERIES_DIR"/*/*.patch)
+doc_patch=$(grep -l "^+++ b/$CAP_DOC" "$SERIES_DIR"/*/0*-*)
 (cd "$tmp/page" && git apply --include="$CAP_DOC" "$doc_patch")
 page=$tmp/page/$CAP_DOC
 matrix() { "$scripts/matrix.sh" "$page" "$1" "$tmp/matrix.ktap"; }
