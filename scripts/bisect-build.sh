@@ -4,7 +4,15 @@
 # each commit from the pre-capability base to the end of the series,
 # incrementally in one build directory, with the series kernel's config.
 # A commit that touches only selftests or docs rebuilds nothing, so it
-# costs little.  Prints KTAP.
+# costs little.
+#
+# The build runs clippy (CLIPPY=1), and a patch is held to the checks
+# the Rust-for-Linux and kernel-doc maintainers run, on what it touches:
+# a patch that changes the kernel's Rust gets no clippy or rustc warning
+# in its files, make rustfmtcheck finds nothing in them, and make rustdoc
+# builds without a warning in them; a patch that changes C gets no
+# kernel-doc warning (scripts/kernel-doc -none -Wall) that its files did
+# not have before it.  Prints KTAP.
 . "$(dirname "$0")/lib.sh"
 take_lock
 
@@ -23,6 +31,9 @@ if [ ! -d "$tree" ] || ! git -C "$tree" rev-parse -q --verify HEAD >/dev/null 2>
 fi
 mkdir -p "$out/kernel"
 
+# diag LOG: the diagnostics in LOG that point into the touched Rust files.
+diag() { awk -v root="$tree" -v files="$rust" -f "$PROJECT_DIR/scripts/rust-diag.awk" "$1"; }
+
 stage_begin bisect
 mapfile -t commits < <(git -C "$series_tree" rev-list --reverse "base/$rv/pre-cap..HEAD")
 n=0
@@ -32,10 +43,42 @@ for c in "base/$rv/pre-cap" "${commits[@]}"; do
 	git -C "$tree" checkout -q --detach "$c"
 	# A rewritten .config would make every commit a full rebuild.
 	cmp -s "$config" "$out/kernel/.config" || cp "$config" "$out/kernel/.config"
-	if kmake "$tree" "$out/kernel" bzImage >"$out/build-$n.log" 2>&1; then
+	if kmake "$tree" "$out/kernel" CLIPPY=1 bzImage >"$out/build-$n.log" 2>&1; then
 		ktap_result "builds: $name" 0
 	else
 		ktap_result "builds: $name" 1 "$(tail -n 20 "$out/build-$n.log")"
+		continue
+	fi
+	[ "$c" != "base/$rv/pre-cap" ] || continue
+	touched=$(git -C "$tree" diff-tree --no-commit-id --name-only -r "$c")
+	rust=$(grep -E '^(rust|samples/rust)/.*\.rs$' <<<"$touched" | paste -sd ' ' || true)
+	cfiles=$(grep -E '\.[ch]$' <<<"$touched" | grep -v '^tools/' | paste -sd ' ' || true)
+	if [ -n "$rust" ]; then
+		out_=$(diag "$out/build-$n.log")
+		ktap_result "clippy: no warning in the Rust files of: $name" "$([ -z "$out_" ]; echo $?)" "$out_"
+		# rustfmtcheck also fails on files generated in the build
+		# directory, which is in the tree; only the touched files count.
+		kmake "$tree" "$out/kernel" rustfmtcheck >"$out/rustfmt-$n.log" 2>&1 || true
+		out_=$(diag "$out/rustfmt-$n.log")
+		ktap_result "rustfmtcheck: nothing in the Rust files of: $name" "$([ -z "$out_" ]; echo $?)" "$out_"
+		rc=0
+		kmake "$tree" "$out/kernel" CLIPPY=1 rustdoc >"$out/rustdoc-$n.log" 2>&1 || rc=$?
+		out_=$(diag "$out/rustdoc-$n.log")
+		[ $rc = 0 ] || out_="make rustdoc failed: $(tail -n 20 "$out/rustdoc-$n.log")"
+		ktap_result "rustdoc: builds, no warning in the Rust files of: $name" "$([ -z "$out_" ]; echo $?)" "$out_"
+	fi
+	if [ -n "$cfiles" ]; then
+		# Warnings without their line numbers, at the commit and its parent.
+		new=$(cd "$tree" && for f in $cfiles; do
+			[ ! -f "$f" ] || ./scripts/kernel-doc -none -Wall "$f" 2>&1
+		done | sed 's/:[0-9]*:/:/' | sort -u)
+		old=$(cd "$tree" && for f in $cfiles; do
+			git show "$c^:$f" >"$out/kdoc.tmp" 2>/dev/null || continue
+			./scripts/kernel-doc -none -Wall "$out/kdoc.tmp" 2>&1 | sed "s|$out/kdoc.tmp|$f|"
+		done | sed 's/:[0-9]*:/:/' | sort -u)
+		rm -f "$out/kdoc.tmp"
+		out_=$(comm -23 <(echo "$new") <(echo "$old") | sed '/^$/d')
+		ktap_result "kernel-doc: no new warning in the C files of: $name" "$([ -z "$out_" ]; echo $?)" "$out_"
 	fi
 done
 stage_end

@@ -83,14 +83,8 @@ done
 #    (export.sh, with b4) gives the same messages, cover letters
 #    included, but for the headers b4 makes new each time it writes:
 #    Date, Message-Id and the threading that names it, and X-B4-Tracking
-#    (compressed with a time stamp).  It runs as the cover letters' author,
-#    whom b4 puts in their From:.
-stable() { # stable FILE: the message without the headers named above
-	awk 'body { print; next }
-		/^$/ { body = 1; print; next }
-		/^[ \t]/ { if (!skip) print; next }
-		{ skip = $0 ~ /^(Date|Message-Id|References|In-Reply-To|X-B4-Tracking):/; if (!skip) print }' "$1"
-}
+#    (compressed with a time stamp): b4_stable in lib.sh.  It runs as the
+#    cover letters' author, whom b4 puts in their From:.
 rt=roundtrip
 if [ -d "$CACHE_DIR/trees/$rv/$rt" ]; then
 	git -C "$repo" worktree remove --force "$CACHE_DIR/trees/$rv/$rt"
@@ -108,7 +102,7 @@ if [ $rc = 0 ]; then
 	for f in $(cd "$SERIES_DIR" && find . -type f -name '0*' | sort); do
 		[ -f "$tmp/series/$f" ] || continue
 		out+=$(diff -u --label "series/${f#./}" --label "written again" \
-			<(stable "$SERIES_DIR/$f") <(stable "$tmp/series/$f") | head -n 20 || true)
+			<(b4_stable "$SERIES_DIR/$f") <(b4_stable "$tmp/series/$f") | head -n 20 || true)
 	done
 	[ -z "$out" ] || rc=1
 fi

@@ -35,6 +35,13 @@ for d in "${dirs[@]}"; do
 	branch=$name/$rv/$d
 	git -C "$tree" rev-parse -q --verify "$branch" >/dev/null || die "no branch $branch in $tree: series/runs names $d"
 	b4_write "$tree" "$branch" "base/$rv/pre-cap" "$tmp/$d"
+	# A series that did not change keeps its files: b4 dates and numbers
+	# its messages anew each time, and one series' messages refer to
+	# each other, so a series is kept or written again as a whole.
+	if [ -d "$dest/$d" ] && b4_same "$dest/$d" "$tmp/$d"; then
+		rm -rf "${tmp:?}/$d"
+		cp -r "$dest/$d" "$tmp/$d"
+	fi
 done
 cp "$SERIES_DIR/runs" "$tmp/"
 # Series for other trees than the kernel's (man-pages) are kept as they are.

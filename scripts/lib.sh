@@ -84,6 +84,11 @@ print(json.dumps(t))' "$tracking" "$change_id")
 b4_write() {
 	local tree=$1 branch=$2 pre=$3 out=$4 fork deps
 	git -C "$tree" checkout -q "$branch"
+	# The recipients are worked out anew each time, from what the series
+	# touches now: --auto-to-cc only adds, and would keep the maintainers
+	# of a file the series no longer changes.
+	git -C "$tree" config "branch.$branch.description" \
+		"$(git -C "$tree" config "branch.$branch.description" | sed '/^\(To\|Cc\): /d')"
 	(cd "$tree" && b4 -q prep --auto-to-cc) >/dev/null
 	fork=$(cd "$tree" && b4 prep --show-info start-commit)
 	if [ "$fork" != "$(git -C "$tree" rev-parse "$pre")" ]; then
@@ -106,6 +111,24 @@ b4_write() {
 	(cd "$tree" && export GIT_CONFIG_COUNT=$((n + 1)) "GIT_CONFIG_KEY_$n=sendemail.sendmailcmd" \
 		"GIT_CONFIG_VALUE_$n=false" &&
 		b4 -q send -o "$out" --no-sign --not-me-too) >/dev/null
+}
+# b4_stable FILE: the message b4 wrote without the headers it makes new
+# each time it writes one (Date, Message-Id and the threading that names
+# it, X-B4-Tracking, which is compressed with a time stamp).
+b4_stable() {
+	awk 'body { print; next }
+		/^$/ { body = 1; print; next }
+		/^[ \t]/ { if (!skip) print; next }
+		{ skip = $0 ~ /^(Date|Message-Id|References|In-Reply-To|X-B4-Tracking):/; if (!skip) print }' "$1"
+}
+# b4_same DIR1 DIR2: the two directories hold the same messages, but for
+# what b4_stable leaves out.
+b4_same() {
+	local f
+	[ "$(cd "$1" && ls)" = "$(cd "$2" && ls)" ] || return 1
+	for f in "$1"/*; do
+		cmp -s <(b4_stable "$f") <(b4_stable "$2/${f##*/}") || return 1
+	done
 }
 # dir_patches DIR: the patch files of the series DIR as DIR/FILE, in
 # order, the cover letter left out.
