@@ -60,4 +60,12 @@ if ! make -C "$tree/tools/testing/selftests" TARGETS="$KSELFTEST_TARGETS" \
 	tail -n 40 "$out/selftests.log" >&2
 	die "the kselftests failed to build in the $kernel tree; the end of $out/selftests.log is above"
 fi
+# The selftests' install goes on past a target that failed to build, and
+# leaves it out.
+for t in $KSELFTEST_TARGETS; do
+	[ -d "$out/kselftest/$t" ] || {
+		grep -B2 -A8 -m1 -E 'error|Error' "$out/selftests.log" >&2 || true
+		die "the $t kselftests did not build in the $kernel tree (see $out/selftests.log; its first error is above)"
+	}
+done
 stage_end

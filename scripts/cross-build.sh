@@ -30,9 +30,10 @@ CROSS_TARGETS=(
 # build): the headers install's architecture names, the SELinux class map
 # selinux.rs includes; and what lib.mk offers the compiler: the UAPI
 # headers in tools/include and, after 'make headers', usr/include (else
-# the target's C library has them, from trixie's Linux 6.12).
+# the target's C library has them, from trixie's Linux 6.12), and the
+# tree's UAPI sources, for a header the series adds that neither has.
 TREE_PARTS=(tools/testing/selftests scripts/subarch.include security/selinux/include
-	tools/include usr/include)
+	tools/include usr/include include/uapi)
 
 # elf_machine NAME: readelf's name for NAME's machine.
 elf_machine() {
