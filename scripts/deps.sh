@@ -82,7 +82,7 @@ rust_version() {
 
 missing_apt() {
 	local p name want have
-	for p in "${APT_PACKAGES[@]}"; do
+	for p in "${wanted[@]}"; do
 		name=${p%%=*}
 		want=${p#*=}
 		have=$(dpkg-query -W -f='${Status} ${Version}' "$name" 2>/dev/null || true)
@@ -105,16 +105,28 @@ mkdir -p "$CACHE_DIR"
 if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
 	die "apt-get and dpkg-query not found: the scripts are made for Debian 12"
 fi
+# pick_packages: the Rust version to use (rust_version) and, in need, the
+# packages not installed at the versions wanted.
+pick_packages() {
+	rust=$(rust_version)
+	wanted=("${APT_PACKAGES[@]}")
+	for p in "${RUST_PACKAGES[@]}"; do wanted+=("$p=$rust"); done
+	mapfile -t need < <(missing_apt)
+}
 if [ -z "$(apt_versions rustc-web)" ] && [ "$(id -u)" = 0 ]; then
 	apt-get update -qq
 fi
-rust=$(rust_version)
-for p in "${RUST_PACKAGES[@]}"; do APT_PACKAGES+=("$p=$rust"); done
-mapfile -t need < <(missing_apt)
+pick_packages
 if [ ${#need[@]} -gt 0 ]; then
 	[ "$(id -u)" = 0 ] || die "missing packages: ${need[*]}; run 'make deps' as root"
-	log "apt: installing ${need[*]}"
+	# A fresh machine's lists can be older than bookworm-security, which
+	# keeps only its newest Rust: a version read from them may be gone,
+	# and its dependencies with it.  Choose again from fresh lists.
 	apt-get update -qq
+	pick_packages
+fi
+if [ ${#need[@]} -gt 0 ]; then
+	log "apt: installing ${need[*]}"
 	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends "${need[@]}" >"$CACHE_DIR/apt.log" 2>&1; then
 		tail -n 20 "$CACHE_DIR/apt.log" >&2

@@ -386,6 +386,25 @@ check "deps: RUST_VERSION picks an offered version" \
 check "deps: a RUST_VERSION apt does not offer is refused" \
 	fails_with "RUST_VERSION=1.90.0: apt does not offer this version of rustc-web" \
 	in_cache "$tmp/rust" RUST_VERSION=1.90.0 "$scripts/deps.sh" --rust-version
+# A fresh machine's lists may predate bookworm-security's newest Rust: the
+# version to install is chosen again after apt-get update, not taken from
+# the stale lists (whose version and its dependencies are gone).
+stale_lists() {
+	local d=$tmp/stale out
+	mkdir -p "$d"
+	echo 1.85.0+dfsg3-1~deb12u3 >"$d/offered"
+	stub apt-cache "[ \"\$1\" = madison ] || exit 1
+for v in \$(cat '$d/offered'); do echo \" \$2 | \$v | http://deb.debian.org/debian bookworm/main amd64 Packages\"; done"
+	stub apt-get "case \$1 in
+update) echo 1.96.0+dfsg1-1~deb12u2 1.85.0+dfsg3-1~deb12u3 >'$d/offered' ;;
+*) echo \"apt-get \$*\"; exit 1 ;;
+esac"
+	stub dpkg-query "exit 1"
+	out=$(in_cache "$d/cache" "$scripts/deps.sh" 2>&1) && { echo "deps.sh succeeded: $out"; return 1; }
+	grep -q "install .*rustc-web=1.96.0+dfsg1-1~deb12u2" <<<"$out" || { echo "$out"; return 1; }
+	rm -f "$stubs/apt-get" "$stubs/dpkg-query"
+}
+check "deps: stale apt lists are refreshed before the Rust version is chosen" stale_lists
 rm -f "$stubs/apt-cache"
 
 # ---- results counted right ----
