@@ -165,19 +165,18 @@ series_version() {
 	sed -n 's/^Subject: \[PATCH v\([0-9]*\)[] ].*/\1/p' "$(cover_letter "$1")"
 }
 
-# kmake TREE OUT MAKE-ARGS...: kbuild of TREE into OUT with clang, the Rust
-# toolchain above and one ccache for every tree.
+# in_build_dir OUT COMMAND...: runs COMMAND, a build that writes into OUT.
 #
 # A build that was killed (a CI job's time limit, a session's end) can
 # leave a file cut short yet newer than its sources, which make then takes
 # as up to date: a half-written rust/bindings/bindings_generated.rs once
 # failed the next run's build of an unchanged commit.  So a mark stays in
-# OUT while make runs, and a mark found at the start means the last build
+# OUT while COMMAND runs, and a mark found at the start means the last build
 # did not end: what it wrote (the files newer than the mark, but the
 # .config that the caller gave) is removed and built again.
-kmake() {
-	local tree=$1 out=$2 mark rc=0
-	shift 2
+in_build_dir() {
+	local out=$1 mark rc=0
+	shift
 	mark=$out/.capcr-building
 	mkdir -p "$out"
 	if [ -e "$mark" ]; then
@@ -185,10 +184,23 @@ kmake() {
 		find "$out" -newer "$mark" -type f ! -name .config -delete
 	fi
 	touch "$mark"
-	CCACHE_DIR=$CACHE_DIR/ccache CCACHE_BASEDIR=$CACHE_DIR \
-		make -C "$tree" O="$out" LLVM=1 CC="ccache clang" "${KMAKE_RUST[@]}" -j"$(nproc)" "$@" || rc=$?
+	"$@" || rc=$?
 	rm -f "$mark"
 	return $rc
+}
+
+# KMAKE_OPTIONS: kbuild's options for every build: clang, the Rust
+# toolchain above, and ccache, with the settings in KMAKE_CCACHE (one
+# cache for every tree).
+KMAKE_OPTIONS=(LLVM=1 "CC=ccache clang" "${KMAKE_RUST[@]}")
+KMAKE_CCACHE=(CCACHE_DIR="$CACHE_DIR/ccache" CCACHE_BASEDIR="$CACHE_DIR")
+
+# kmake TREE OUT MAKE-ARGS...: kbuild of TREE into OUT (in_build_dir).
+kmake() {
+	local tree=$1 out=$2
+	shift 2
+	in_build_dir "$out" env "${KMAKE_CCACHE[@]}" \
+		make -C "$tree" O="$out" "${KMAKE_OPTIONS[@]}" -j"$(nproc)" "$@"
 }
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -7,7 +7,9 @@
 #   2. the kselftests, KUnit and CRIU on the series kernel: all must pass,
 #      the security matrix must agree with the Documentation page, and a
 #      second pass of the kselftests in the same boot, SELinux test
-#      first, must give the same results (expect-rerun.sh)
+#      first, must give the same results (expect-rerun.sh); the kernel
+#      crate's doctests also on kernels without user namespaces and
+#      without users (kunit-config.sh)
 #   3. the kselftests and CRIU on the pre-capability base: exactly the
 #      cases that need the capability must fail there (expect-baseline.sh)
 #   4. the kselftests and CRIU on Debian's stock tree, which has upstream's
@@ -50,6 +52,11 @@ part scripts "$PROJECT_DIR/tests/scripts.sh"
 echo "== the series kernel"
 "$here/run.sh" series || true
 
+echo "== the kernel crate's doctests without user namespaces and without users (kunit.py)"
+for config in no-user-ns no-multiuser; do
+	part "kunit-$config" "$here/kunit-config.sh" "$CACHE_DIR/trees/$rv/series" "$config"
+done
+
 echo "== the pre-capability base, with the tests and without the series"
 "$here/run.sh" pre-cap || true
 part baseline "$here/expect-baseline.sh" "$CACHE_DIR/results/$rv/pre-cap/kselftest.parsed"
@@ -76,6 +83,8 @@ for part in static:"$work/static.parsed" scripts:"$work/scripts.parsed" \
 	cross:"$work/cross.parsed" \
 	bisect:"$work/bisect.parsed" \
 	kunit:"$CACHE_DIR/results/$rv/series/kunit.parsed" \
+	kunit-no-user-ns:"$work/kunit-no-user-ns.parsed" \
+	kunit-no-multiuser:"$work/kunit-no-multiuser.parsed" \
 	kselftest:"$CACHE_DIR/results/$rv/series/kselftest.parsed" \
 	rerun:"$CACHE_DIR/results/$rv/series/rerun.parsed" \
 	matrix:"$CACHE_DIR/results/$rv/series/matrix.parsed" \

@@ -360,6 +360,17 @@ check "build: no rsync is found before the build, with its package" \
 	fails_with "'rsync' not found: it comes with Debian's rsync package" \
 	env PATH="$tmp/norsync" "$scripts/build.sh" series
 
+# kunit-config.sh: a tree without kunit.py and an unknown config are
+# named, with what to give instead.
+mkdir -p "$tmp/kunit-tree/tools/testing/kunit"
+touch "$tmp/kunit-tree/tools/testing/kunit/kunit.py"
+check "kunit-config: a directory that is no kernel tree is refused" \
+	fails_with "no kernel tree at '$tmp': give a tree made by scripts/apply.sh" \
+	in_cache "$tmp/kc" "$scripts/kunit-config.sh" "$tmp" no-user-ns
+check "kunit-config: an unknown config is refused, naming the known ones" \
+	fails_with "no KUnit config 'bogus' in kconfig/kunit: give one of: no-multiuser no-user-ns" \
+	in_cache "$tmp/kc" "$scripts/kunit-config.sh" "$tmp/kunit-tree" bogus
+
 # The Rust toolchain: the pin while apt offers it, else the newest version
 # offered for all five packages that Linux 6.12 accepts; RUST_VERSION
 # must be one apt offers.

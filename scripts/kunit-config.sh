@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# kunit-config.sh TREE CONFIG: the kernel crate's doctests (KUnit) on a
+# kernel configured otherwise than the test kernel, by
+# kconfig/kunit/CONFIG.config: no-user-ns (create_user_ns() only fails)
+# or no-multiuser (every task is root).  The kernel's own kunit.py
+# configures, builds and boots it (x86_64 under QEMU, as
+# Documentation/rust/testing.rst runs the doctests); prints its KTAP.
+. "$(dirname "$0")/lib.sh"
+
+tree=${1:-} config=${2:-}
+configs=$(cd "$PROJECT_DIR/kconfig/kunit" && ls -- *.config | sed 's/\.config$//' | paste -sd' ')
+[ -f "$tree/tools/testing/kunit/kunit.py" ] ||
+	die "no kernel tree at '$tree': give a tree made by scripts/apply.sh (usage: $0 TREE CONFIG)"
+kunitconfig=$PROJECT_DIR/kconfig/kunit/$config.config
+[ -n "$config" ] && [ -f "$kunitconfig" ] ||
+	die "no KUnit config '$config' in kconfig/kunit: give one of: $configs"
+
+need make:make clang:clang ld.lld:lld ccache:ccache bc:bc bison:bison flex:flex \
+	qemu-system-x86_64:qemu-system-x86 /usr/bin/rustc:rustc-web bindgen:deps
+
+options=()
+for o in "${KMAKE_OPTIONS[@]}"; do options+=(--make_options "$o"); done
+stage_begin "kunit $config"
+# --raw_output: the KTAP as the kernel printed it, for kunit.py parse and
+# the summary, like the test kernel's.
+in_build_dir "$(build_dir "$tree")/kunit-$config" env "${KMAKE_CCACHE[@]}" \
+	python3 "$tree/tools/testing/kunit/kunit.py" run --arch=x86_64 \
+	--build_dir="$(build_dir "$tree")/kunit-$config" --kunitconfig="$kunitconfig" \
+	"${options[@]}" --jobs="$(nproc)" --timeout="${VM_TIMEOUT:-600}" --raw_output=kunit ||
+	log "kunit.py run failed for kconfig/kunit/$config.config (the KTAP above says which case; an empty one, the build or the boot)"
+stage_end
