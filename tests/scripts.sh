@@ -278,7 +278,7 @@ check "apply: a series that series/runs names but series/ lacks is refused, nami
 mkdir -p "$tree/kernel/configs" "$tree/arch/x86/configs"
 touch "$tree/kernel/configs/tiny-base.config" "$tree/kernel/configs/tiny.config" \
 	"$tree/arch/x86/configs/tiny.config"
-stub make 'for a; do case $a in O=*) o=${a#O=} ;; KCONFIG_ALLCONFIG=*) cfg=${a#*=} ;; INSTALL_PATH=*) inst=${a#*=} ;; esac; done
+stub make 'for a; do case $a in O=*) o=${a#O=} ;; KCONFIG_ALLCONFIG=*) cfg=${a#*=} ;; INSTALL_PATH=*) inst=${a#*=} ;; TARGETS=*) targets=${a#*=} ;; esac; done
 case ${!#} in
 allnoconfig) cp "$cfg" "$o/.config" ;;
 bzImage)
@@ -289,7 +289,12 @@ bzImage)
 		exit 2
 	fi
 	mkdir -p "$o/arch/x86/boot" && touch "$o/arch/x86/boot/bzImage" ;;
-install) mkdir -p "$inst" && printf "#!/bin/sh\n" >"$inst/run_kselftest.sh" && chmod +x "$inst/run_kselftest.sh" ;;
+install)
+	mkdir -p "$inst" && printf "#!/bin/sh\n" >"$inst/run_kselftest.sh" && chmod +x "$inst/run_kselftest.sh"
+	# As lib.mk does, a target that failed to build is left out.
+	for t in $targets; do
+		if [ -e "$STUB_SELFTEST_FAILS" ]; then echo "error: could not compile $t"; else mkdir -p "$inst/$t"; fi
+	done ;;
 esac'
 build_fails() {
 	local out
@@ -305,6 +310,18 @@ build_fails() {
 }
 check "build: a failed kernel build shows the end of its log, the next build needs no clean-up" \
 	build_fails
+selftest_fails() {
+	local out
+	touch "$tmp/selftest-fails"
+	out=$(in_cache "$tmp/c-apply" STUB_SELFTEST_FAILS="$tmp/selftest-fails" "$scripts/build.sh" series 2>&1) &&
+		{ echo "succeeded: $out"; return 1; }
+	rm "$tmp/selftest-fails"
+	grep -q "error: could not compile cap_checkpoint_restore" <<<"$out" &&
+		grep -q "the cap_checkpoint_restore kselftests did not build in the series tree" <<<"$out" ||
+		{ echo "$out"; return 1; }
+}
+check "build: a kselftest target the install left out is named with its first error" \
+	selftest_fails
 
 # The VM: a vng that hangs, panics, stops early, or waits to be stopped.
 stub vng 'case $STUB_VNG in
