@@ -7,6 +7,7 @@
 # configures, builds and boots it (x86_64 under QEMU, as
 # Documentation/rust/testing.rst runs the doctests); prints its KTAP.
 . "$(dirname "$0")/lib.sh"
+take_lock
 
 tree=${1:-} config=${2:-}
 configs=$(cd "$PROJECT_DIR/kconfig/kunit" && ls -- *.config | sed 's/\.config$//' | paste -sd' ')
