@@ -7,7 +7,6 @@
 # configures, builds and boots it (x86_64 under QEMU, as
 # Documentation/rust/testing.rst runs the doctests); prints its KTAP.
 . "$(dirname "$0")/lib.sh"
-take_lock
 
 tree=${1:-} config=${2:-}
 configs=$(cd "$PROJECT_DIR/kconfig/kunit" && ls -- *.config | sed 's/\.config$//' | paste -sd' ')
@@ -17,6 +16,7 @@ kunitconfig=$PROJECT_DIR/kconfig/kunit/$config.config
 [ -n "$config" ] && [ -f "$kunitconfig" ] ||
 	die "no KUnit config '$config' in kconfig/kunit: give one of: $configs"
 
+take_lock
 need make:make clang:clang ld.lld:lld ccache:ccache bc:bc bison:bison flex:flex \
 	qemu-system-x86_64:qemu-system-x86 /usr/bin/rustc:rustc-web bindgen:deps
 

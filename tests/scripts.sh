@@ -381,12 +381,15 @@ check "build: no rsync is found before the build, with its package" \
 # named, with what to give instead.
 mkdir -p "$tmp/kunit-tree/tools/testing/kunit"
 touch "$tmp/kunit-tree/tools/testing/kunit/kunit.py"
+kunit_refused() { # kunit_refused PATTERN ARGS...: refused, saying PATTERN, no cache made
+	fails_with "$1" in_cache "$tmp/kc" "$scripts/kunit-config.sh" "${@:2}" || return 1
+	[ ! -e "$tmp/kc" ] || { echo "left $tmp/kc behind"; return 1; }
+}
 check "kunit-config: a directory that is no kernel tree is refused" \
-	fails_with "no kernel tree at '$tmp': give a tree made by scripts/apply.sh" \
-	in_cache "$tmp/kc" "$scripts/kunit-config.sh" "$tmp" no-user-ns
+	kunit_refused "no kernel tree at '$tmp': give a tree made by scripts/apply.sh" "$tmp" no-user-ns
 check "kunit-config: an unknown config is refused, naming the known ones" \
-	fails_with "no KUnit config 'bogus' in kconfig/kunit: give one of: no-multiuser no-user-ns" \
-	in_cache "$tmp/kc" "$scripts/kunit-config.sh" "$tmp/kunit-tree" bogus
+	kunit_refused "no KUnit config 'bogus' in kconfig/kunit: give one of: no-multiuser no-user-ns" \
+	"$tmp/kunit-tree" bogus
 
 # The Rust toolchain: the pin while apt offers it, else the newest version
 # offered for all five packages that Linux 6.12 accepts; RUST_VERSION
