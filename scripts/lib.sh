@@ -349,12 +349,15 @@ kunit_leaves() { sed -n 's/^\(\[[0-9:]*\] \)\?\[\([A-Z]*\)\] /\2 /p' "$1"; }
 # kunit_counts PARSED: "passed failed skipped" from kunit.py's closing
 # line ("Testing complete. Ran N tests: passed: P, failed: F, ...").
 # Crashed tests and parse errors count as failed; no closing line at all
-# (nothing parsed) counts as one failure.
+# (nothing parsed), or one of no test run, counts as one failure.
 kunit_counts() {
 	local line n p=0 f=0 s=0
 	line=$(grep 'Testing complete' "$1" | tail -n 1 || true)
 	[ -n "$line" ] || { echo "0 1 0"; return; }
-	for n in passed failed skipped crashed; do
+	# kunit.py's TestCounts: "Ran N tests: passed: N, failed: N, crashed: N,
+	# skipped: N, errors: N", each left out when 0.  An error is a KTAP
+	# document that could not be read (none at all, for one).
+	for n in passed failed crashed skipped errors; do
 		[[ $line =~ $n:\ ([0-9]+) ]] || continue
 		case $n in
 		passed) p=${BASH_REMATCH[1]} ;;
@@ -362,7 +365,8 @@ kunit_counts() {
 		*) f=$((f + BASH_REMATCH[1])) ;;
 		esac
 	done
-	[[ ! $line =~ ([0-9]+)\ errors ]] || f=$((f + BASH_REMATCH[1]))
+	# A part in which nothing ran proves nothing.
+	[ $((p + f + s)) -gt 0 ] || f=1
 	echo "$p $f $s"
 }
 

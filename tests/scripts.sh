@@ -522,8 +522,14 @@ counts_are() { # counts_are "P F S" LINE
 	[ "$(kunit_counts "$tmp/parsed")" = "$1" ] || { echo "got $(kunit_counts "$tmp/parsed")"; return 1; }
 }
 check "counts: crashed tests and errors count as failed" \
-	counts_are "2 4 1" "Testing complete. Ran 6 tests: passed: 2, failed: 1, crashed: 1, skipped: 1, 2 errors"
+	counts_are "2 4 1" "Testing complete. Ran 4 tests: passed: 2, failed: 1, crashed: 1, skipped: 1, errors: 2"
 check "counts: no closing line counts as a failure" counts_are "0 1 0" "nothing parsed"
+# What kunit.py parse says of a part that printed no KTAP (a kernel that
+# did not build): once counted as 0 passed, 0 failed.
+check "counts: a part with no KTAP counts as a failure" \
+	counts_are "0 1 0" "Testing complete. Ran 0 tests: errors: 1"
+check "counts: a part in which nothing ran counts as a failure" \
+	counts_are "0 1 0" "Testing complete. Ran 0 tests: "
 check "run: an unknown KERNEL is refused" \
 	fails_with "KERNEL=nosuch: not one of series, pre-cap, stock" "$scripts/run.sh" nosuch
 check "apply: an unknown KERNEL is refused" \
