@@ -7,8 +7,7 @@
 # config fragment (plus kconfig/debug/ with DEBUG=1), everything else off:
 # the VM needs little, and what is not built costs no time.
 . "$(dirname "$0")/lib.sh"
-need make:make clang:clang ld.lld:lld ccache:ccache bc:bc bison:bison flex:flex \
-	rsync:rsync /usr/bin/rustc:rustc-web bindgen:deps
+need "${KMAKE_NEEDS[@]}" rsync:rsync
 
 kernel_paths "${1:-}"
 [ -d "$tree" ] || die "no $kernel tree at $tree: run scripts/apply.sh $kernel first"

@@ -17,17 +17,17 @@ kunitconfig=$PROJECT_DIR/kconfig/kunit/$config.config
 	die "no KUnit config '$config' in kconfig/kunit: give one of: $configs"
 
 take_lock
-need make:make clang:clang ld.lld:lld ccache:ccache bc:bc bison:bison flex:flex \
-	qemu-system-x86_64:qemu-system-x86 /usr/bin/rustc:rustc-web bindgen:deps
+need "${KMAKE_NEEDS[@]}" qemu-system-x86_64:qemu-system-x86
 
 options=()
 for o in "${KMAKE_OPTIONS[@]}"; do options+=(--make_options "$o"); done
+out=$(build_dir "$tree")/kunit-$config
 stage_begin "kunit $config"
 # --raw_output: the KTAP as the kernel printed it, for kunit.py parse and
 # the summary, like the test kernel's.
-in_build_dir "$(build_dir "$tree")/kunit-$config" env "${KMAKE_CCACHE[@]}" \
+in_build_dir "$out" env "${KMAKE_CCACHE[@]}" \
 	python3 "$tree/tools/testing/kunit/kunit.py" run --arch=x86_64 \
-	--build_dir="$(build_dir "$tree")/kunit-$config" --kunitconfig="$kunitconfig" \
+	--build_dir="$out" --kunitconfig="$kunitconfig" \
 	"${options[@]}" --jobs="$(nproc)" --timeout="${VM_TIMEOUT:-600}" --raw_output=kunit ||
 	log "kunit.py run failed for kconfig/kunit/$config.config (the KTAP above says which case; an empty one, the build or the boot)"
 stage_end

@@ -194,6 +194,9 @@ in_build_dir() {
 # cache for every tree).
 KMAKE_OPTIONS=(LLVM=1 "CC=ccache clang" "${KMAKE_RUST[@]}")
 KMAKE_CCACHE=(CCACHE_DIR="$CACHE_DIR/ccache" CCACHE_BASEDIR="$CACHE_DIR")
+# KMAKE_NEEDS: what those options and kbuild call, for need (below).
+KMAKE_NEEDS=(make:make clang:clang ld.lld:lld ccache:ccache bc:bc bison:bison flex:flex
+	/usr/bin/rustc:rustc-web bindgen:deps)
 
 # kmake TREE OUT MAKE-ARGS...: kbuild of TREE into OUT (in_build_dir).
 kmake() {
