@@ -45,7 +45,8 @@ fi
 stage_end
 
 stage_begin build
-if ! kmake "$tree" "$out/kernel" bzImage >"$out/build.log" 2>&1; then
+# shellcheck disable=SC2046 # kernel_targets prints make targets, one a word
+if ! kmake "$tree" "$out/kernel" $(kernel_targets "$out/kernel/.config") >"$out/build.log" 2>&1; then
 	tail -n 40 "$out/build.log" >&2
 	die "the $kernel kernel failed to build; the end of $out/build.log is above"
 fi

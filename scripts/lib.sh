@@ -198,6 +198,13 @@ KMAKE_CCACHE=(CCACHE_DIR="$CACHE_DIR/ccache" CCACHE_BASEDIR="$CACHE_DIR")
 KMAKE_NEEDS=(make:make clang:clang ld.lld:lld ccache:ccache bc:bc bison:bison flex:flex
 	/usr/bin/rustc:rustc-web bindgen:deps)
 
+# kernel_targets CONFIG: what to build of a kernel with that .config:
+# bzImage, and modules where it has them (the Rust sample is one); kbuild
+# refuses 'make modules' in a kernel without module support.
+kernel_targets() {
+	if grep -q '^CONFIG_MODULES=y' "$1"; then echo bzImage modules; else echo bzImage; fi
+}
+
 # kmake TREE OUT MAKE-ARGS...: kbuild of TREE into OUT (in_build_dir).
 kmake() {
 	local tree=$1 out=$2
@@ -371,6 +378,16 @@ kunit_counts() {
 	# A part in which nothing ran proves nothing.
 	[ $((p + f + s)) -gt 0 ] || f=1
 	echo "$p $f $s"
+}
+
+# strict_counts FILE: kunit_counts, with every skip counted as failed,
+# for a run whose VM has everything its tests need (the series kernel's
+# kselftests): there a skip means the VM lost something, such as the
+# kernel's modules, and a test that skips proves nothing.
+strict_counts() {
+	local p f s
+	read -r p f s < <(kunit_counts "$1")
+	echo "$p $((f + s)) 0"
 }
 
 # apt_versions PACKAGE [APT-OPTION...]: the versions of PACKAGE that apt

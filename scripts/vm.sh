@@ -12,7 +12,7 @@
 # boot in time (a nested KVM guest can hang at "Decompressing Linux...");
 # VM_ACCEL=kvm or tcg forces one.  VM_TIMEOUT bounds the run (s).
 . "$(dirname "$0")/lib.sh"
-need vng:deps qemu-system-x86_64:qemu-system-x86 busybox:busybox-static timeout:coreutils
+need vng:deps qemu-system-x86_64:qemu-system-x86 busybox:busybox-static timeout:coreutils depmod:kmod
 
 kernel_paths "${1:-}"
 mode=${2:-tests}
@@ -73,8 +73,11 @@ vng_run() {
 	[ "$accel" = kvm ] || flags+=(--disable-kvm)
 	# The VM shares the host's root read-only; only $results is writable.
 	# root=/dev/root names the 9p tag virtme-ng exports: without it only
-	# a kernel with CONFIG_BLOCK falls back to that name.
-	timeout --kill-after=10 "$limit" vng --run "$image" "${flags[@]}" "${vng_root[@]}" \
+	# a kernel with CONFIG_BLOCK falls back to that name.  O= names the
+	# build directory rather than its image: virtme-ng then gives the
+	# guest the kernel's modules (depmod into the directory's
+	# .virtme_mods), which it cannot find for an image alone.
+	timeout --kill-after=10 "$limit" vng O="$out/kernel" "${flags[@]}" "${vng_root[@]}" \
 		--memory 1G --cpus 2 --verbose --rwdir="${share:-$results}" --append root=/dev/root \
 		--exec "$cmd" </dev/null >"$log" 2>&1 &
 	vm=$!

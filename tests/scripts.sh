@@ -530,6 +530,24 @@ check "counts: a part with no KTAP counts as a failure" \
 	counts_are "0 1 0" "Testing complete. Ran 0 tests: errors: 1"
 check "counts: a part in which nothing ran counts as a failure" \
 	counts_are "0 1 0" "Testing complete. Ran 0 tests: "
+# A kernel with module support builds its modules too (the Rust sample is
+# one); kbuild refuses 'make modules' in one without.
+modules_built() {
+	printf 'CONFIG_RUST=y\nCONFIG_MODULES=y\n' >"$tmp/with.config"
+	printf 'CONFIG_RUST=y\n# CONFIG_MODULES is not set\n' >"$tmp/without.config"
+	[ "$(kernel_targets "$tmp/with.config")" = "bzImage modules" ] &&
+		[ "$(kernel_targets "$tmp/without.config")" = bzImage ] || {
+		echo "with: $(kernel_targets "$tmp/with.config"); without: $(kernel_targets "$tmp/without.config")"
+		return 1
+	}
+}
+check "build: a kernel with modules has them built, one without is not asked to" modules_built
+strict_counts_are() { # strict_counts_are "P F S" LINE
+	printf '%s\n' "$2" >"$tmp/parsed"
+	[ "$(strict_counts "$tmp/parsed")" = "$1" ] || { echo "got $(strict_counts "$tmp/parsed")"; return 1; }
+}
+check "counts: where every test must run (the series kselftests), a skip counts as failed" \
+	strict_counts_are "196 3 0" "Testing complete. Ran 198 tests: passed: 196, failed: 1, skipped: 2"
 check "run: an unknown KERNEL is refused" \
 	fails_with "KERNEL=nosuch: not one of series, pre-cap, stock" "$scripts/run.sh" nosuch
 check "apply: an unknown KERNEL is refused" \
