@@ -517,19 +517,19 @@ clean_console() {
 }
 check "console: a clean console passes" clean_console
 
-counts_are() { # counts_are "P F S" LINE
-	printf '%s\n' "$2" >"$tmp/parsed"
-	[ "$(kunit_counts "$tmp/parsed")" = "$1" ] || { echo "got $(kunit_counts "$tmp/parsed")"; return 1; }
+counts_are() { # counts_are COUNTS "P F S" LINE: COUNTS (kunit_counts, strict_counts) of LINE
+	printf '%s\n' "$3" >"$tmp/parsed"
+	[ "$("$1" "$tmp/parsed")" = "$2" ] || { echo "got $("$1" "$tmp/parsed")"; return 1; }
 }
 check "counts: crashed tests and errors count as failed" \
-	counts_are "2 4 1" "Testing complete. Ran 4 tests: passed: 2, failed: 1, crashed: 1, skipped: 1, errors: 2"
-check "counts: no closing line counts as a failure" counts_are "0 1 0" "nothing parsed"
+	counts_are kunit_counts "2 4 1" "Testing complete. Ran 4 tests: passed: 2, failed: 1, crashed: 1, skipped: 1, errors: 2"
+check "counts: no closing line counts as a failure" counts_are kunit_counts "0 1 0" "nothing parsed"
 # What kunit.py parse says of a part that printed no KTAP (a kernel that
 # did not build): once counted as 0 passed, 0 failed.
 check "counts: a part with no KTAP counts as a failure" \
-	counts_are "0 1 0" "Testing complete. Ran 0 tests: errors: 1"
+	counts_are kunit_counts "0 1 0" "Testing complete. Ran 0 tests: errors: 1"
 check "counts: a part in which nothing ran counts as a failure" \
-	counts_are "0 1 0" "Testing complete. Ran 0 tests: "
+	counts_are kunit_counts "0 1 0" "Testing complete. Ran 0 tests: "
 # A kernel with module support builds its modules too (the Rust sample is
 # one); kbuild refuses 'make modules' in one without.
 modules_built() {
@@ -542,12 +542,8 @@ modules_built() {
 	}
 }
 check "build: a kernel with modules has them built, one without is not asked to" modules_built
-strict_counts_are() { # strict_counts_are "P F S" LINE
-	printf '%s\n' "$2" >"$tmp/parsed"
-	[ "$(strict_counts "$tmp/parsed")" = "$1" ] || { echo "got $(strict_counts "$tmp/parsed")"; return 1; }
-}
 check "counts: where every test must run (the series kselftests), a skip counts as failed" \
-	strict_counts_are "196 3 0" "Testing complete. Ran 198 tests: passed: 196, failed: 1, skipped: 2"
+	counts_are strict_counts "196 3 0" "Testing complete. Ran 198 tests: passed: 196, failed: 1, skipped: 2"
 check "run: an unknown KERNEL is refused" \
 	fails_with "KERNEL=nosuch: not one of series, pre-cap, stock" "$scripts/run.sh" nosuch
 check "apply: an unknown KERNEL is refused" \
