@@ -7,12 +7,13 @@
 #               scripts' own tests, the kselftests on the series kernel,
 #               every patch built on its own, the pre-capability baseline
 #   make bench  the PID selection benchmark, in the kernel make run built
-KERNEL ?= series
+# TREE=/path/to/linux: your own kernel git tree instead (make run only).
+KERNEL ?= $(if $(TREE),tree,series)
 DEBUG ?= 0
 
 .PHONY: run test bench check deps base tree export
 run:
-	@DEBUG=$(DEBUG) scripts/run.sh $(KERNEL)
+	@DEBUG=$(DEBUG) TREE=$(TREE) scripts/run.sh $(KERNEL)
 bench:
 	@scripts/bench.sh $(KERNEL)
 test:

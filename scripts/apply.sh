@@ -11,6 +11,7 @@
 need git:git
 
 kernel_paths "${1:-}"
+[ -z "$distro" ] || die "KERNEL=$kernel is Debian's own kernel: nothing to apply; scripts/run.sh $kernel boots it"
 repo=$CACHE_DIR/linux.git
 
 case $kernel in

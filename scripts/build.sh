@@ -10,6 +10,7 @@
 need "${KMAKE_NEEDS[@]}" rsync:rsync
 
 kernel_paths "${1:-}"
+[ -z "$distro" ] || die "KERNEL=$kernel is Debian's own kernel: nothing to build; scripts/run.sh $kernel boots it"
 [ -d "$tree" ] || die "no $kernel tree at $tree: run scripts/apply.sh $kernel first"
 mkdir -p "$out"
 

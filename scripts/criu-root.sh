@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # criu-root.sh: the guest root the CRIU test boots (tests/criu/): a Debian
 # 13 (trixie) root made with mmdebstrap, holding CRIU and what the test
-# uses.  Debian 12's CRIU 3.17 has no --unprivileged; trixie's 4.x has.
+# uses, and what the kselftests use where they boot it (distro-root.sh).  Debian 12's CRIU 3.17 has no --unprivileged; trixie's 4.x has.
 # Kept in $CACHE_DIR/criu-root/<key>, <key> a hash of the packages and the
 # CRIU version, and built again only when they change.  Prints the root's
 # path; <root>.packages beside it lists what is in it.  Run as root.
@@ -28,6 +28,11 @@ PACKAGES=(
 	python3
 	# virtme-ng's init brings up the guest's loopback with ip
 	iproute2
+	# The kselftests on Debian's own kernels boot this root too
+	# (distro-root.sh): secilc builds the SELinux test's policy, modprobe
+	# looks for the Rust sample's module
+	secilc
+	kmod
 )
 root_dir=$CACHE_DIR/criu-root
 
@@ -41,16 +46,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # offered: the criu versions trixie offers, newest first, asked with a
-# private apt state, so that the host's sources and lists are left alone.
+# private apt state (private_apt).
 offered() {
-	local d=$tmp/apt o
-	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/parts"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR trixie main" >"$d/sources.list"
-	o=(-o "Dir::Etc::SourceList=$d/sources.list" -o "Dir::Etc::SourceParts=$d/parts"
-		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache"
-		-o Dir::State::status=/dev/null -o APT::Sandbox::User=root)
-	apt-get "${o[@]}" -qq update >&2 || die "apt-get update of trixie from $MIRROR failed"
-	apt_versions criu "${o[@]}"
+	private_apt "$tmp/apt" trixie
+	apt_versions criu "${APT_PRIVATE[@]}"
 }
 
 key_of() { printf '%s\n' "${PACKAGES[@]}" "criu=$1" | sha256sum | cut -c1-12; }

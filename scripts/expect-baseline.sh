@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# expect-baseline.sh PARSED [SET [LIST]]: on the pre-capability base the
-# cases of one result set must fail exactly where LIST (default
-# tests/pre-cap-failures.txt) expects it, under its "[SET]" header (those
-# the series changes), and pass everywhere else.  PARSED is kunit.py
-# parse's output for that run; SET defaults to PARSED's name without
-# ".parsed" (kselftest, criu, as run.sh names them).  An entry is a case's
-# exact name or a bash glob matched against the whole name; one that
-# matches no case is itself a failure: it is stale.  Prints KTAP.
+# expect-baseline.sh PARSED [SET [LIST [LABEL]]]: on a kernel without
+# (some of) the series, the cases of one result set must fail exactly
+# where LIST expects it, under its "[SET]" header, and pass everywhere
+# else.  LIST defaults to tests/pre-cap-failures.txt, for the
+# pre-capability base (LABEL, which names the kernel in the results, to
+# "pre-cap base"); Debian's kernels have lists of their own.  PARSED is
+# kunit.py parse's output for that run; SET defaults to PARSED's name
+# without ".parsed" (kselftest, criu, as run.sh names them).  An entry is
+# a case's exact name or a bash glob matched against the whole name; one
+# written "skip: ENTRY" names cases that must skip instead (a test of
+# what that kernel does not have).  An entry that matches no case is
+# itself a failure: it is stale.  Prints KTAP.
 . "$(dirname "$0")/lib.sh"
-usage="usage: expect-baseline.sh PARSED [SET [LIST]]"
+usage="usage: expect-baseline.sh PARSED [SET [LIST [LABEL]]]"
 parsed=${1:?$usage}
 set_name=${2:-$(basename "$parsed" .parsed)}
 list=${3:-$PROJECT_DIR/tests/pre-cap-failures.txt}
-[ -f "$parsed" ] || die "no results: $parsed does not exist (run the pre-cap kernel first: scripts/run.sh pre-cap)"
+label=${4:-pre-cap base}
+[ -f "$parsed" ] || die "no results: $parsed does not exist (run that kernel first: scripts/run.sh KERNEL)"
 [ -f "$list" ] || die "no expectations: $list does not exist"
 
 # entries: the lines of LIST under "[SET]", up to the next header, as
@@ -37,38 +42,44 @@ case $rc in
 3) die "$list has no [$set_name] header for the cases of $parsed: add one (it may be empty), or name the set: expect-baseline.sh PARSED SET" ;;
 *) die "$list could not be read" ;;
 esac
-lineno=() pattern=() used=()
+lineno=() pattern=() status=() used=()
 if [ -n "$out" ]; then
 	while read -r n entry; do
-		lineno+=("$n") pattern+=("$entry")
+		lineno+=("$n")
+		if [[ $entry == "skip: "* ]]; then
+			status+=(SKIPPED) pattern+=("${entry#skip: }")
+		else
+			status+=(FAILED) pattern+=("$entry")
+		fi
 	done <<<"$out"
 fi
 
-# expected_to_fail NAME: an entry matches NAME; each entry that does is
-# marked used.
-expected_to_fail() {
-	local i hit=1
+# expected NAME: sets want to the status the entries give NAME (FAILED,
+# SKIPPED), or PASSED where none matches; each entry that does is marked
+# used (in this shell: no command substitution).
+expected() {
+	local i
+	want=PASSED
 	for i in "${!pattern[@]}"; do
 		# shellcheck disable=SC2053 # the entry is a glob
 		if [[ $1 == ${pattern[i]} ]]; then
 			used[i]=1
-			hit=0
+			want=${status[i]}
 		fi
 	done
-	return $hit
 }
 
-while read -r status name; do
-	if expected_to_fail "$name"; then want=FAILED; else want=PASSED; fi
-	if [ "$status" = "$want" ]; then
-		ktap_result "pre-cap base: ${want,,} as expected: $name" 0
+while read -r got name; do
+	expected "$name"
+	if [ "$got" = "$want" ]; then
+		ktap_result "$label: ${want,,} as expected: $name" 0
 	else
-		ktap_result "pre-cap base: expected ${want,,}, got $status: $name" 1
+		ktap_result "$label: expected ${want,,}, got $got: $name" 1
 	fi
 done < <(kunit_leaves "$parsed")
 for i in "${!pattern[@]}"; do
 	[ -z "${used[i]:-}" ] || continue
-	ktap_result "pre-cap base: stale expectation, matches no case: ${pattern[i]}" 1 \
+	ktap_result "$label: stale expectation, matches no case: ${pattern[i]}" 1 \
 		"$list line ${lineno[i]}, under [$set_name], matches no case of $parsed (whole names: GATE VARIANT CREDS for the kselftests): fix it or remove it"
 done
 ktap_print

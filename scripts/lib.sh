@@ -268,25 +268,43 @@ current_base_version() {
 	fi
 }
 
-# check_kernel KERNEL: KERNEL names one of the three runs (see apply.sh).
+# check_kernel KERNEL: KERNEL names one of the three runs of trees built
+# here (see apply.sh) or one of Debian's own kernels (distro-root.sh).
 check_kernel() {
 	case ${1:-} in
-	series | pre-cap | stock) ;;
-	*) die "KERNEL=${1:-}: not one of series, pre-cap, stock" ;;
+	series | pre-cap | stock | debian-6.1 | debian-6.12) ;;
+	tree) [ -n "${TREE:-}" ] || die "KERNEL=tree needs TREE=/path/to/linux, your kernel git tree" ;;
+	*) die "KERNEL=${1:-}: not one of series, pre-cap, stock (built here), debian-6.1, debian-6.12 (Debian's own kernels) or tree (with TREE=/path/to/linux)" ;;
 	esac
 }
 
 # kernel_paths KERNEL: checks KERNEL and sets where its files are: rv (the
 # base version as a ref), tree (its kernel tree), out (its build), results
-# and bench_results (the benchmark's, apart from the tests').
+# and bench_results (the benchmark's, apart from the tests').  Debian's
+# kernels (distro set to 1) run the series' kselftests: tree and out are
+# the series', results their own.
 kernel_paths() {
 	check_kernel "${1:-}"
 	check_debug
-	kernel=$1
+	kernel=$1 distro=
 	rv=$(ref_version "$(current_base_version)")
 	tree=$CACHE_DIR/trees/$rv/$kernel
-	out=$(build_dir "$tree")
 	results=$CACHE_DIR/results/$rv/$kernel
+	case $kernel in
+	debian-*)
+		distro=1 tree=$CACHE_DIR/trees/$rv/series
+		[ "${DEBUG:-0}" = 0 ] || die "DEBUG=1 with KERNEL=$kernel: Debian's kernel is as Debian built it; the debug kernel is one of series, pre-cap, stock"
+		;;
+	tree)
+		# The user's tree (TREE) is never changed: apply-tree.sh applies
+		# the patches to a copy in the cache, one for each TREE path.
+		local key
+		key=$(realpath -m "$TREE" | sha256sum | cut -c1-12)
+		tree=$CACHE_DIR/trees/user/$key results=$CACHE_DIR/results/user/$key
+		kunit_tree=$tree
+		;;
+	esac
+	out=$(build_dir "$tree")
 	# The debug kernel (DEBUG=1, kconfig/debug/) is built and run beside
 	# the normal one, from the same tree.
 	if [ "${DEBUG:-0}" = 1 ]; then
@@ -346,7 +364,9 @@ ktap_print() {
 # kernel tree's own parser, tools/testing/kunit/kunit.py parse.
 kunit_parse() {
 	local tree
-	tree=$CACHE_DIR/trees/$(ref_version "$(current_base_version)")/series
+	# make run TREE=... has the copy of the user's tree (kernel_paths sets
+	# kunit_tree), and may have no other.
+	tree=${kunit_tree:-$CACHE_DIR/trees/$(ref_version "$(current_base_version)")/series}
 	python3 "$tree/tools/testing/kunit/kunit.py" parse "$1" 2>&1 |
 		sed 's/^\[[0-9:]*\] //' || true
 }
@@ -397,6 +417,27 @@ apt_versions() {
 	local pkg=$1
 	shift
 	apt-cache "$@" madison "$pkg" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }'
+}
+
+# private_apt DIR SUITE...: a private apt state in DIR for SUITE (main),
+# updated; its apt options go into APT_PRIVATE, for apt-get and apt-cache.
+# Each suite comes from the mirror the host takes its Debian 12 namesake
+# from (trixie-security from bookworm-security's).  The host's sources,
+# lists and status are left alone, so that asking trixie changes nothing
+# of the host's apt.
+APT_PRIVATE=()
+private_apt() {
+	local d=$1 suite
+	shift
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/parts"
+	: >"$d/sources.list"
+	for suite in "$@"; do
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_uri "${suite/trixie/bookworm}") $suite main" >>"$d/sources.list"
+	done
+	APT_PRIVATE=(-o "Dir::Etc::SourceList=$d/sources.list" -o "Dir::Etc::SourceParts=$d/parts"
+		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache"
+		-o Dir::State::status=/dev/null -o APT::Sandbox::User=root)
+	apt-get "${APT_PRIVATE[@]}" -qq update >&2 || die "apt-get update of $* failed (sources: $(paste -sd' ' "$d/sources.list"))"
 }
 
 # debian_uri SUITE: the mirror this machine's apt uses for SUITE

@@ -15,8 +15,11 @@
 #   4. the kselftests and CRIU on Debian's stock tree, which has upstream's
 #      implementation: every KUnit, kselftest and CRIU case as with the
 #      series (expect-same.sh)
-#   5. every patch builds on its own (bisect-build.sh)
-#   6. the README's main command on a fresh Debian 12 root, as a new user
+#   5. the series' kselftests and CRIU on Debian's own kernels, 6.1 and
+#      6.12 (distro-root.sh): each case fails, skips or passes as
+#      tests/debian-*-failures.txt says (expect-baseline.sh)
+#   6. every patch builds on its own (bisect-build.sh)
+#   7. the README's main command on a fresh Debian 12 root, as a new user
 #      meets it (fresh-root.sh)
 # Ends with "N passed, N failed, N skipped" over all of them.
 . "$(dirname "$0")/lib.sh"
@@ -69,6 +72,15 @@ for kind in kunit kselftest criu; do
 		"$CACHE_DIR/results/$rv/stock/$kind.parsed"
 done
 
+echo "== Debian's own kernels, with the series' kselftests and CRIU"
+for k in debian-6.1 debian-6.12; do
+	"$here/run.sh" "$k" || true
+	for kind in kselftest criu; do
+		part "$k-$kind" "$here/expect-baseline.sh" "$CACHE_DIR/results/$rv/$k/$kind.parsed" "$kind" \
+			"$PROJECT_DIR/tests/$k-failures.txt" "$k kernel"
+	done
+done
+
 # Last: its first step, the pre-cap base, is then mostly ccache hits.
 echo "== every patch builds on its own"
 part bisect "$here/bisect-build.sh"
@@ -96,6 +108,12 @@ for part in static:"$work/static.parsed" scripts:"$work/scripts.parsed" \
 	stock-kunit:"$work/stock-kunit.parsed" stock-kselftest:"$work/stock-kselftest.parsed" \
 	stock-criu:"$work/stock-criu.parsed" \
 	stock-console:"$CACHE_DIR/results/$rv/stock/console.parsed" \
+	debian-6.1-kselftest:"$work/debian-6.1-kselftest.parsed" \
+	debian-6.1-criu:"$work/debian-6.1-criu.parsed" \
+	debian-6.1-console:"$CACHE_DIR/results/$rv/debian-6.1/console.parsed" \
+	debian-6.12-kselftest:"$work/debian-6.12-kselftest.parsed" \
+	debian-6.12-criu:"$work/debian-6.12-criu.parsed" \
+	debian-6.12-console:"$CACHE_DIR/results/$rv/debian-6.12/console.parsed" \
 	fresh-root:"$work/fresh-root.parsed"; do
 	name=${part%%:*}
 	file=${part#*:}

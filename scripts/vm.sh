@@ -18,8 +18,20 @@ kernel_paths "${1:-}"
 mode=${2:-tests}
 image=$out/kernel/arch/x86/boot/bzImage
 VM_ACCEL=${VM_ACCEL:-auto}
-vng_root=()
+vng_root=() vng_extra=()
 share=
+# Where the guest finds the kselftests and guest-run.sh: on the host's
+# root, which the VM shares, for the kernels built here; Debian's kernels
+# boot a root of their own (distro-root.sh), which gets the series'
+# kselftests read-only and the script with the results.
+guest_kselftest=$out/kselftest guest_results=$results
+guest_script=$PROJECT_DIR/scripts/guest-run.sh
+if [ -n "$distro" ]; then
+	guest_kselftest=/run/kselftest guest_results=/run/capcr
+	guest_script=/run/capcr/guest-run.sh
+	share=/run/capcr=$results
+	vng_extra=(--rodir "$guest_kselftest=$out/kselftest")
+fi
 
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 PROBE_TIMEOUT=${PROBE_TIMEOUT:-30}
@@ -30,7 +42,7 @@ tests)
 	missing="no kselftests in $out/kselftest: run scripts/build.sh $kernel first"
 	# Then the collection again in the same boot, its SELinux test first
 	# (guest-run.sh): about as long again, within VM_TIMEOUT.
-	guest="$PROJECT_DIR/scripts/guest-run.sh $results $out/kselftest $SELFTEST:selinux $KSELFTEST_SELECTION"
+	guest="sh $guest_script $guest_results $guest_kselftest $SELFTEST:selinux $KSELFTEST_SELECTION"
 	finished=kselftest.rc
 	;;
 bench)
@@ -39,7 +51,8 @@ bench)
 	need=$out/kselftest/$SELFTEST/pid_select_bench
 	missing="no benchmark at $need: the $kernel patches lack it, or scripts/build.sh $kernel has not run"
 	# BENCH_ARGS: the benchmark's options, such as --cycle-limit.
-	guest="$need ${BENCH_ARGS:-} >$results/bench.txt 2>&1; echo \$? >$results/bench.rc"
+	guest="$guest_kselftest/$SELFTEST/pid_select_bench ${BENCH_ARGS:-} >$guest_results/bench.txt 2>&1; echo \$? >$guest_results/bench.rc"
+	[ -z "$distro" ] || share=/run/capcr=$results
 	finished=bench.rc
 	;;
 criu)
@@ -57,13 +70,23 @@ criu)
 	;;
 *) die "MODE=$mode: use tests, bench or criu" ;;
 esac
-[ -f "$image" ] || die "no kernel image at $image: run scripts/build.sh $kernel first"
 [ -x "$need" ] || die "$missing"
-if [ "$mode" = criu ]; then
+if [ -n "$distro" ]; then
+	# Debian's kernel, with its modules, in a root that also has CRIU.
+	# Debian enables AppArmor, not SELinux, unless told to.
+	stage_begin distro-root
+	read -r root image package version < <("$PROJECT_DIR/scripts/distro-root.sh" "$kernel") ||
+		die "no root for $kernel (distro-root.sh failed)"
+	vng_root=(--root "$root") vng_extra+=(--append security=selinux)
+	stage_end
+elif [ "$mode" = criu ]; then
+	[ -f "$image" ] || die "no kernel image at $image: run scripts/build.sh $kernel first"
 	stage_begin criu-root
 	root=$("$PROJECT_DIR/scripts/criu-root.sh")
 	vng_root=(--root "$root")
 	stage_end
+else
+	[ -f "$image" ] || die "no kernel image at $image: run scripts/build.sh $kernel first"
 fi
 
 # vng_run ACCEL LIMIT LOG COMMAND: boots the kernel, runs COMMAND, and
@@ -77,7 +100,19 @@ vng_run() {
 	# build directory rather than its image: virtme-ng then gives the
 	# guest the kernel's modules (depmod into the directory's
 	# .virtme_mods), which it cannot find for an image alone.
-	timeout --kill-after=10 "$limit" vng O="$out/kernel" "${flags[@]}" "${vng_root[@]}" \
+	local boot=(O="$out/kernel")
+	# Debian's kernel is an image with its modules in the guest's root.
+	# It patches its code at run time (jump labels: int3, then the new
+	# instruction, text_poke_bp), which QEMU's multi-threaded TCG does not
+	# always see at once on the other vCPU: the Debian 6.12 kernel died of
+	# an "Oops: int3" in __schedule as CRIU loaded the *_diag modules.
+	# One host thread for both vCPUs keeps them coherent; the kernels
+	# built here have no jump labels.
+	if [ -n "$distro" ]; then
+		boot=(--run "$image")
+		[ "$accel" = kvm ] || flags+=(--qemu-opts="-accel tcg,thread=single")
+	fi
+	timeout --kill-after=10 "$limit" vng "${boot[@]}" "${flags[@]}" "${vng_root[@]}" "${vng_extra[@]}" \
 		--memory 1G --cpus 2 --verbose --rwdir="${share:-$results}" --append root=/dev/root \
 		--exec "$cmd" </dev/null >"$log" 2>&1 &
 	vm=$!
@@ -125,6 +160,10 @@ kvm | tcg) accel=$VM_ACCEL ;;
 *) die "VM_ACCEL=$VM_ACCEL: use auto, kvm or tcg" ;;
 esac
 echo "$accel" >"$results/accel"
+[ -z "$distro" ] || {
+	echo "$package $version" >"$results/package"
+	cp "$PROJECT_DIR/scripts/guest-run.sh" "$results/"
+}
 if [ "$mode" = criu ]; then
 	cp "$PROJECT_DIR"/tests/criu/* "$results/"
 	{

@@ -549,6 +549,74 @@ check "run: an unknown KERNEL is refused" \
 check "apply: an unknown KERNEL is refused" \
 	fails_with "KERNEL=nosuch" "$scripts/apply.sh" nosuch
 
+check "apply: Debian's own kernel is refused: there is nothing to apply" \
+	fails_with "KERNEL=debian-6.1 is Debian's own kernel: nothing to apply" in_cache "$tmp/c-apply" "$scripts/apply.sh" debian-6.1
+check "apply: the debug kernel of Debian's kernel is refused" \
+	fails_with "DEBUG=1 with KERNEL=debian-6.12: Debian's kernel is as Debian built it" \
+	in_cache "$tmp/c-apply" DEBUG=1 "$scripts/apply.sh" debian-6.12
+check "apply: KERNEL=tree without TREE is refused, saying what to give" \
+	fails_with "KERNEL=tree needs TREE=/path/to/linux" in_cache "$tmp/c-apply" "$scripts/apply-tree.sh"
+
+# make run TREE=: the user's own tree, a git tree with what apply-tree.sh
+# looks for and hello.c for the fake series' patches.
+user=$tmp/user-tree
+mkdir -p "$user/include/uapi/linux" "$user/tools/testing/selftests"
+printf 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\n' >"$user/Makefile"
+touch "$user/Kconfig" "$user/tools/testing/selftests/Makefile"
+echo '#define CAP_BPF 39' >"$user/include/uapi/linux/capability.h"
+printf 'int a;\nint b;\nint c;\n' >"$user/hello.c"
+git -C "$user" init -q
+git -C "$user" add .
+git -C "$user" -c user.name=t -c user.email=t@example.org commit -q -m base
+user_tree() { in_cache "$tmp/c-apply" TREE="$user" "$proj/scripts/apply-tree.sh"; }
+# untouched: the user's tree is as it was made (or as the test changed it)
+untouched() {
+	[ "$(git -C "$user" rev-list --count HEAD)" = 1 ] || { git -C "$user" log --oneline; return 1; }
+	[ ! -e "$(git -C "$user" rev-parse --git-path rebase-apply)" ] || { echo "git am in progress in TREE"; return 1; }
+	[ -z "$(git -C "$user" status --porcelain --untracked-files=no)" ] || { git -C "$user" status; return 1; }
+}
+not_a_kernel() {
+	fails_with "TREE=$tmp/stubs: not a git work tree" in_cache "$tmp/c-apply" TREE="$tmp/stubs" "$proj/scripts/apply-tree.sh" || return 1
+	git -C "$tmp/stubs" init -q && git -C "$tmp/stubs" add . &&
+		git -C "$tmp/stubs" -c user.name=t -c user.email=t@example.org commit -q -m stubs
+	fails_with "TREE=$tmp/stubs: not a Linux kernel tree (it has no Makefile)" \
+		in_cache "$tmp/c-apply" TREE="$tmp/stubs" "$proj/scripts/apply-tree.sh" || return 1
+	rm -rf "$tmp/stubs/.git"
+	fails_with "TREE=$tmp/nosuch: no such directory" in_cache "$tmp/c-apply" TREE="$tmp/nosuch" "$proj/scripts/apply-tree.sh"
+}
+check "tree: TREE that is no directory, no git tree or no kernel tree is refused, saying what to give" not_a_kernel
+dirty_tree() {
+	echo 'int d;' >>"$user/hello.c"
+	fails_with "TREE=$user has uncommitted changes (hello.c).*commit or stash them" user_tree || return 1
+	git -C "$user" checkout -q hello.c
+	[ ! -e "$tmp/c-apply/trees/user" ] || { echo "a copy was made: $(ls "$tmp/c-apply/trees/user")"; return 1; }
+}
+check "tree: a TREE with uncommitted changes is refused, naming them, and nothing is made" dirty_tree
+tree_patch_fails() {
+	cp "$tmp/patches.out/0001-b2.patch" "$proj/series/1-a/"
+	cp "$tmp/0002-bad.patch" "$proj/series/1-a/0002-c2.patch"
+	fails_with "series/1-a/0002-c2.patch does not apply to TREE=$user (at [0-9a-f]*).*TREE is untouched" user_tree || return 1
+	untouched
+}
+check "tree: a patch that does not apply is named, and TREE is left as it was" tree_patch_fails
+tree_applies() {
+	local out copy
+	cp "$tmp/patches.out/0002-c2.patch" "$proj/series/1-a/"
+	out=$(user_tree 2>&1) || { echo "$out"; return 1; }
+	grep -q "it lacks CAP_CHECKPOINT_RESTORE: every series (as the series run)" <<<"$out" &&
+		grep -q "apply  1-a (2 patches)" <<<"$out" || { echo "no decision: $out"; return 1; }
+	copy=$(tail -n 1 <<<"$out")
+	[ "$(git -C "$copy" log -1 --format=%s)" = c2 ] || { git -C "$copy" log --oneline; return 1; }
+	untouched || return 1
+	# With the capability, the stock run's series: here the same one.
+	echo '#define CAP_CHECKPOINT_RESTORE 40' >>"$user/include/uapi/linux/capability.h"
+	git -C "$user" -c user.name=t -c user.email=t@example.org commit -q -am cap
+	out=$(user_tree 2>&1) || { echo "$out"; return 1; }
+	grep -q "it has CAP_CHECKPOINT_RESTORE: the series upstream lacks (as the stock run)" <<<"$out" || { echo "$out"; return 1; }
+	git -C "$user" reset -q --hard HEAD~1
+}
+check "tree: the series TREE needs is decided from it and printed, applied on a copy, TREE unchanged" tree_applies
+
 # A runner log with a passing program, a failing one, one that skips a
 # case, one that crashed before printing its plan, one that crashed after
 # its first case, and a second directory (the runner starts a TAP
@@ -639,9 +707,9 @@ set_tid init_* cr
 [criu]
 dump_unprivileged
 EOF
-baseline() { # baseline SET RESULTS [LIST]: expect-baseline.sh on these "[STATUS] NAME" lines
+baseline() { # baseline SET RESULTS [LIST [LABEL]]: expect-baseline.sh on these "[STATUS] NAME" lines
 	printf '%s\n' "$2" >"$tmp/baseline/$1.parsed"
-	"$scripts/expect-baseline.sh" "$tmp/baseline/$1.parsed" "$1" "${3:-$tmp/baseline/list}"
+	"$scripts/expect-baseline.sh" "$tmp/baseline/$1.parsed" "$1" "${3:-$tmp/baseline/list}" ${4:+"$4"}
 }
 # A glob matches whole names: not userns_cr's; an entry is no substring:
 # dump_unprivileged is not dump_unprivileged_twice; each set reads only its
@@ -680,6 +748,28 @@ part_of_name() {
 		grep -q "stale expectation, matches no case: init_near cr" <<<"$out" || { echo "$out"; return 1; }
 }
 check "baseline: an entry that is only part of a case's name does not match it" part_of_name
+# Debian's kernels lack the Rust sample: its cases must skip there, and
+# a skip is no pass nor failure anywhere else.
+printf '[kselftest]\nskip: CR_GATE_* ioctl *\nset_tid init_* cr\n' >"$tmp/baseline/skip"
+skip_entries() {
+	baseline kselftest "[SKIPPED] CR_GATE_INIT_NS ioctl cr
+[FAILED] set_tid init_near cr" "$tmp/baseline/skip" >/dev/null || return 1
+	fails_with "expected skipped, got PASSED: CR_GATE_INIT_NS ioctl cr" \
+		baseline kselftest "[PASSED] CR_GATE_INIT_NS ioctl cr
+[FAILED] set_tid init_near cr" "$tmp/baseline/skip" || return 1
+	fails_with "expected passed, got SKIPPED: set_tid init_near none" \
+		baseline kselftest "[SKIPPED] CR_GATE_INIT_NS ioctl cr
+[FAILED] set_tid init_near cr
+[SKIPPED] set_tid init_near none" "$tmp/baseline/skip"
+}
+check "baseline: a skip: entry wants its cases skipped, and a skip nowhere listed fails" skip_entries
+labelled() {
+	local out
+	out=$(baseline kselftest "[SKIPPED] CR_GATE_INIT_NS ioctl cr
+[FAILED] set_tid init_near cr" "$tmp/baseline/skip" "debian-6.1 kernel")
+	grep -q "^ok [0-9]* debian-6.1 kernel: skipped as expected: CR_GATE_INIT_NS ioctl cr" <<<"$out" || { echo "$out"; return 1; }
+}
+check "baseline: LABEL names the kernel in each result" labelled
 check "baseline: a result set the list has no header for is refused, naming both" \
 	fails_with "list has no \[other\] header for the cases of .*other.parsed" baseline other "[PASSED] x"
 # The project's own list, against the series run's names (the pre-cap run
