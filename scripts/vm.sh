@@ -20,16 +20,14 @@ image=$out/kernel/arch/x86/boot/bzImage
 VM_ACCEL=${VM_ACCEL:-auto}
 vng_root=() vng_extra=()
 share=
-# Where the guest finds the kselftests and guest-run.sh: on the host's
-# root, which the VM shares, for the kernels built here; Debian's kernels
-# boot a root of their own (distro-root.sh), which gets the series'
-# kselftests read-only and the script with the results.
-guest_kselftest=$out/kselftest guest_results=$results
-guest_script=$PROJECT_DIR/scripts/guest-run.sh
+# Where the guest finds the kselftests, and the results directory of the
+# mode (set below) with guest-run.sh: on the host's root, which the VM
+# shares, for the kernels built here; Debian's kernels boot a root of
+# their own (distro-root.sh), which gets the series' kselftests read-only
+# and the results directory, with a copy of the script, as guest_dir.
+guest_kselftest=$out/kselftest guest_dir=
 if [ -n "$distro" ]; then
-	guest_kselftest=/run/kselftest guest_results=/run/capcr
-	guest_script=/run/capcr/guest-run.sh
-	share=/run/capcr=$results
+	guest_kselftest=/run/kselftest guest_dir=/run/capcr
 	vng_extra=(--rodir "$guest_kselftest=$out/kselftest")
 fi
 
@@ -42,7 +40,7 @@ tests)
 	missing="no kselftests in $out/kselftest: run scripts/build.sh $kernel first"
 	# Then the collection again in the same boot, its SELinux test first
 	# (guest-run.sh): about as long again, within VM_TIMEOUT.
-	guest="sh $guest_script $guest_results $guest_kselftest $SELFTEST:selinux $KSELFTEST_SELECTION"
+	guest="sh ${guest_dir:-$PROJECT_DIR/scripts}/guest-run.sh ${guest_dir:-$results} $guest_kselftest $SELFTEST:selinux $KSELFTEST_SELECTION"
 	finished=kselftest.rc
 	;;
 bench)
@@ -51,8 +49,7 @@ bench)
 	need=$out/kselftest/$SELFTEST/pid_select_bench
 	missing="no benchmark at $need: the $kernel patches lack it, or scripts/build.sh $kernel has not run"
 	# BENCH_ARGS: the benchmark's options, such as --cycle-limit.
-	guest="$guest_kselftest/$SELFTEST/pid_select_bench ${BENCH_ARGS:-} >$guest_results/bench.txt 2>&1; echo \$? >$guest_results/bench.rc"
-	[ -z "$distro" ] || share=/run/capcr=$results
+	guest="$guest_kselftest/$SELFTEST/pid_select_bench ${BENCH_ARGS:-} >${guest_dir:-$results}/bench.txt 2>&1; echo \$? >${guest_dir:-$results}/bench.rc"
 	finished=bench.rc
 	;;
 criu)
@@ -70,6 +67,7 @@ criu)
 	;;
 *) die "MODE=$mode: use tests, bench or criu" ;;
 esac
+[ -z "$distro" ] || share=$guest_dir=$results
 [ -x "$need" ] || die "$missing"
 if [ -n "$distro" ]; then
 	# Debian's kernel, with its modules, in a root that also has CRIU.
@@ -79,14 +77,14 @@ if [ -n "$distro" ]; then
 		die "no root for $kernel (distro-root.sh failed)"
 	vng_root=(--root "$root") vng_extra+=(--append security=selinux)
 	stage_end
-elif [ "$mode" = criu ]; then
-	[ -f "$image" ] || die "no kernel image at $image: run scripts/build.sh $kernel first"
-	stage_begin criu-root
-	root=$("$PROJECT_DIR/scripts/criu-root.sh")
-	vng_root=(--root "$root")
-	stage_end
 else
 	[ -f "$image" ] || die "no kernel image at $image: run scripts/build.sh $kernel first"
+	if [ "$mode" = criu ]; then
+		stage_begin criu-root
+		root=$("$PROJECT_DIR/scripts/criu-root.sh")
+		vng_root=(--root "$root")
+		stage_end
+	fi
 fi
 
 # vng_run ACCEL LIMIT LOG COMMAND: boots the kernel, runs COMMAND, and
@@ -160,10 +158,10 @@ kvm | tcg) accel=$VM_ACCEL ;;
 *) die "VM_ACCEL=$VM_ACCEL: use auto, kvm or tcg" ;;
 esac
 echo "$accel" >"$results/accel"
-[ -z "$distro" ] || {
+if [ -n "$distro" ]; then
 	echo "$package $version" >"$results/package"
-	cp "$PROJECT_DIR/scripts/guest-run.sh" "$results/"
-}
+	[ "$mode" != tests ] || cp "$PROJECT_DIR/scripts/guest-run.sh" "$results/"
+fi
 if [ "$mode" = criu ]; then
 	cp "$PROJECT_DIR"/tests/criu/* "$results/"
 	{

@@ -329,6 +329,7 @@ hang) echo "Decompressing Linux... Parsing ELF... done."; exec sleep 30 ;;
 panic) echo "[    0.91] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100"; exit 0 ;;
 early) echo "[    0.52] virtme-init: cannot find the root file system"; exit 1 ;;
 wait) echo "$$" >"$STUB_VNG_PID"; echo "booting"; exec sleep 30 ;;
+record) printf "%s\n" "$@" >"$STUB_VNG_ARGS" ;;
 esac'
 out=$(build_dir "$tmp/c-apply/trees/$rv/series")
 mkdir -p "$out/kernel/arch/x86/boot" "$out/kselftest"
@@ -346,6 +347,26 @@ check "vm: a kernel panic is reported with the console" \
 	vm_fails panic "Kernel panic - not syncing" "the series kernel crashed in the VM (console.log line 1:"
 check "vm: a VM that stops before the tests ran is reported with the console" \
 	vm_fails early "cannot find the root file system" "the VM exited (1) before the kselftests finished"
+# writes_shared MODE PATTERN: vm.sh's guest command in MODE has PATTERN,
+# in which RW stands for the one directory the VM may write (--rwdir):
+# the host's root is shared read-only, so results go nowhere else.
+mkdir -p "$out/kselftest/$SELFTEST"
+cp "$stubs/make" "$out/kselftest/$SELFTEST/pid_select_bench"
+writes_shared() {
+	local rw cmd
+	rm -f "$tmp/vng.args"
+	in_cache "$tmp/c-apply" STUB_VNG=record STUB_VNG_ARGS="$tmp/vng.args" VM_ACCEL=tcg \
+		"$scripts/vm.sh" series "$1" >/dev/null 2>&1
+	[ -f "$tmp/vng.args" ] || { echo "vng was not started"; return 1; }
+	rw=$(sed -n 's/^--rwdir=//p' "$tmp/vng.args")
+	cmd=$(grep -x -A1 -- --exec "$tmp/vng.args" | tail -n 1)
+	[ -n "$rw" ] && [[ $cmd == *${2//RW/"$rw"}* ]] || { echo "--rwdir=$rw; --exec $cmd"; return 1; }
+}
+results_shared() {
+	writes_shared tests "guest-run.sh RW " &&
+		writes_shared bench '>RW/bench.txt 2>&1; echo $? >RW/bench.rc'
+}
+check "vm: the kselftests and the benchmark write their results where the VM may write" results_shared
 
 vm_interrupted() {
 	local c=$tmp/c-apply pid
