@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # criu-root.sh: the guest root the CRIU test boots (tests/criu/): a Debian
 # 13 (trixie) root made with mmdebstrap, holding CRIU and what the test
-# uses, and what the kselftests use where they boot it (distro-root.sh).  Debian 12's CRIU 3.17 has no --unprivileged; trixie's 4.x has.
+# uses, and what the kselftests use where they boot it (distro-root.sh).
+# Debian 12's CRIU 3.17 has no --unprivileged; trixie's 4.x has.
 # Kept in $CACHE_DIR/criu-root/<key>, <key> a hash of the packages and the
 # CRIU version, and built again only when they change.  Prints the root's
 # path; <root>.packages beside it lists what is in it.  Run as root.

@@ -34,6 +34,7 @@ package=$(apt-cache "${APT_PRIVATE[@]}" depends linux-image-amd64 |
 	sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n 1)
 [ -n "$package" ] || die "${suites[0]} has no linux-image-amd64 depending on a kernel image package"
 version=$(apt_versions "$package" "${APT_PRIVATE[@]}" | head -n 1)
+kver=${package#linux-image-}
 key=$(printf '%s\n' "$base" "$package=$version" | sha256sum | cut -c1-12)
 root=$root_dir/$kernel-$key
 if [ ! -d "$root" ]; then
@@ -46,15 +47,11 @@ if [ ! -d "$root" ]; then
 	dpkg-deb --fsys-tarfile "$tmp/apt/cache/archives/${package}_"*.deb |
 		tar -x -C "$tmp/root" --keep-directory-symlink
 	# The package's postinst would run depmod; nothing here runs it.
-	kver=${package#linux-image-}
 	depmod -b "$tmp/root" "$kver"
-	echo "$package $version" >"$tmp/root/capcr-kernel"
 	{ cat "$base.packages"; printf '%s\t%s\n' "$package" "$version"; } >"$root.packages"
 	# The root itself is the mark of a complete build: it is moved last.
 	mv "$tmp/root" "$root"
 fi
-read -r package version <"$root/capcr-kernel"
-kver=${package#linux-image-}
 image=$root/boot/vmlinuz-$kver
 [ -f "$image" ] || die "$package has no /boot/vmlinuz-$kver"
 echo "$root $image $package $version"
