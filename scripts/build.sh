@@ -3,9 +3,15 @@
 # build.sh KERNEL: configure and build the test kernel and the kselftests
 # of one tree (see apply.sh), out of tree in the cache.
 #
-# The config is tinyconfig plus kconfig/*.config plus the selftest's own
-# config fragment (plus kconfig/debug/ with DEBUG=1), everything else off:
-# the VM needs little, and what is not built costs no time.
+# The config is tinyconfig plus kconfig/*.config and kconfig/ARCH/*.config
+# plus the selftest's own config fragment (plus kconfig/debug/ with
+# DEBUG=1), everything else off: the VM needs little, and what is not
+# built costs no time.
+#
+# ARCH=arm64: the kernel is built with LLVM for arm64, its modules
+# installed into the build directory (vm.sh shares them with the guest),
+# and the kselftests built for aarch64 in the Debian 13 root that
+# cross-build.sh uses (cross-root.sh), as ARCH and CROSS_COMPILE ask.
 . "$(dirname "$0")/lib.sh"
 need "${KMAKE_NEEDS[@]}" rsync:rsync
 
@@ -14,13 +20,15 @@ kernel_paths "${1:-}"
 [ -d "$tree" ] || die "no $kernel tree at $tree: run scripts/apply.sh $kernel first"
 mkdir -p "$out"
 
-fragments=(
-	"$tree/kernel/configs/tiny-base.config" "$tree/kernel/configs/tiny.config"
-	"$tree/arch/x86/configs/tiny.config" "$PROJECT_DIR"/kconfig/*.config
-)
-[ "${DEBUG:-0}" = 0 ] || fragments+=("$PROJECT_DIR"/kconfig/debug/*.config)
+# tinyconfig's own fragments are wishes (some options are 32-bit only);
+# ours and the selftest's must hold.
+tiny=("$tree/kernel/configs/tiny-base.config" "$tree/kernel/configs/tiny.config")
+[ "$karch" != x86_64 ] || tiny+=("$tree/arch/x86/configs/tiny.config")
+ours=("$PROJECT_DIR"/kconfig/*.config "$PROJECT_DIR/kconfig/$karch"/*.config)
+[ "${DEBUG:-0}" = 0 ] || ours+=("$PROJECT_DIR"/kconfig/debug/*.config)
 selftest_config=$tree/tools/testing/selftests/$SELFTEST/config
-[ ! -f "$selftest_config" ] || fragments+=("$selftest_config")
+[ ! -f "$selftest_config" ] || ours+=("$selftest_config")
+fragments=("${tiny[@]}" "${ours[@]}")
 
 stage_begin configure
 mkdir -p "$out/kernel"
@@ -32,9 +40,7 @@ if ! cmp -s "$out/fragments.new" "$out/fragments" || [ ! -f "$out/kernel/.config
 	# when configuring fails.
 	kmake "$tree" "$out/kernel" -s KCONFIG_ALLCONFIG="$out/fragments.new" allnoconfig \
 		>"$out/config.log" 2>&1 || { cat "$out/config.log" >&2; die "configuring the $kernel kernel failed"; }
-	# tinyconfig's own fragments are wishes (some options are 32-bit only);
-	# ours and the selftest's must hold.
-	missing=$(grep -h '^CONFIG_' "${fragments[@]:3}" |
+	missing=$(grep -h '^CONFIG_' "${ours[@]}" |
 		sort -u | while read -r line; do
 		grep -qxF "$line" "$out/kernel/.config" || echo "$line"
 	done)
@@ -51,13 +57,31 @@ if ! kmake "$tree" "$out/kernel" $(kernel_targets "$out/kernel/.config") >"$out/
 	tail -n 40 "$out/build.log" >&2
 	die "the $kernel kernel failed to build; the end of $out/build.log is above"
 fi
+# The guest of a foreign architecture boots a root of its own, without the
+# kernel's modules: they are installed here, and vm.sh shares them.
+rm -rf "$out/modules"
+if [ "$karch" != x86_64 ] && grep -q '^CONFIG_MODULES=y' "$out/kernel/.config"; then
+	kmake "$tree" "$out/kernel" -s INSTALL_MOD_PATH="$out/modules" modules_install \
+		>>"$out/build.log" 2>&1 || die "make modules_install of the $kernel kernel failed (see $out/build.log)"
+fi
 stage_end
 
 stage_begin selftests
 rm -rf "$out/kselftest"
-if ! make -C "$tree/tools/testing/selftests" TARGETS="$KSELFTEST_TARGETS" \
-		O="$out/kselftest-build" RUSTC=/usr/bin/rustc \
-		INSTALL_PATH="$out/kselftest" install >"$out/selftests.log" 2>&1; then
+selftest_make=(make -C "$tree/tools/testing/selftests" O="$out/kselftest-build"
+	INSTALL_PATH="$out/kselftest" RUSTC=/usr/bin/rustc)
+if [ "$karch" = arm64 ]; then
+	# In the cross root, where the tree is /mnt, with its rustc and the
+	# aarch64 C and Rust libraries.  The build directory is in the tree.
+	need unshare:util-linux chroot:coreutils
+	mapfile -t pairs < <(cross_root_pairs)
+	cross=$("$PROJECT_DIR/scripts/cross-root.sh" "${pairs[@]}") || die "no root to build the arm64 kselftests in (cross-root.sh failed)"
+	[ "${out#"$tree"/}" != "$out" ] || die "the build directory $out is not in the tree $tree"
+	selftest_make=(in_chroot "$cross" "$tree" make -C /mnt/tools/testing/selftests
+		O="/mnt/${out#"$tree"/}/kselftest-build" INSTALL_PATH="/mnt/${out#"$tree"/}/kselftest"
+		ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+fi
+if ! "${selftest_make[@]}" TARGETS="$KSELFTEST_TARGETS" install >"$out/selftests.log" 2>&1; then
 	tail -n 40 "$out/selftests.log" >&2
 	die "the kselftests failed to build in the $kernel tree; the end of $out/selftests.log is above"
 fi

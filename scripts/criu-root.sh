@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# criu-root.sh: the guest root the CRIU test boots (tests/criu/): a Debian
-# 13 (trixie) root made with mmdebstrap, holding CRIU and what the test
-# uses, and what the kselftests use where they boot it (distro-root.sh).
-# Debian 12's CRIU 3.17 has no --unprivileged; trixie's 4.x has.
-# Kept in $CACHE_DIR/criu-root/<key>, <key> a hash of the packages and the
-# CRIU version, and built again only when they change.  Prints the root's
-# path; <root>.packages beside it lists what is in it.  Run as root.
+# criu-root.sh [DEBARCH]: the guest root the CRIU test boots (tests/criu/):
+# a Debian 13 (trixie) root made with mmdebstrap, holding CRIU and what the
+# test uses, and what the kselftests use where they boot it (Debian's own
+# kernels, distro-root.sh; every arm64 kernel).  Debian 12's CRIU 3.17 has
+# no --unprivileged; trixie's 4.x has.  DEBARCH is the root's Debian
+# architecture: amd64 (the default) or arm64, which mmdebstrap installs
+# through qemu-user (binfmt).
+# Kept in $CACHE_DIR/criu-root/<key>, <key> a hash of the packages, the
+# CRIU version and a foreign DEBARCH, and built again only when they
+# change.  Prints the root's path; <root>.packages beside it lists what is
+# in it.  Run as root.
 . "$(dirname "$0")/lib.sh"
 
 # The version the test results were obtained with.  Debian replaces it in
@@ -36,9 +40,21 @@ PACKAGES=(
 	kmod
 )
 root_dir=$CACHE_DIR/criu-root
+debarch=${1:-amd64}
 
 [ "$(id -u)" = 0 ] || die "criu-root.sh builds a root with mmdebstrap: run it as root"
 need mmdebstrap:mmdebstrap chroot:coreutils
+case $debarch in
+amd64) ;;
+arm64)
+	need qemu-aarch64-static:qemu-user-static update-binfmts:binfmt-support arch-test:arch-test
+	# A foreign guest runs virtme-ng's shell init (its native one is the
+	# host's binary), which ends with 'poweroff -f': sysvinit-core has
+	# it.  Without it the init exits, and the kernel panics.
+	PACKAGES+=(sysvinit-core)
+	;;
+*) die "criu-root.sh: DEBARCH '$debarch': use amd64 or arm64" ;;
+esac
 
 tmp=
 cleanup() { [ -z "$tmp" ] || rm -rf "$tmp"; }
@@ -53,7 +69,13 @@ offered() {
 	apt_versions criu "${APT_PRIVATE[@]}"
 }
 
-key_of() { printf '%s\n' "${PACKAGES[@]}" "criu=$1" | sha256sum | cut -c1-12; }
+# The amd64 root's key is what it was before there were others.
+key_of() {
+	{
+		printf '%s\n' "${PACKAGES[@]}" "criu=$1"
+		[ "$debarch" = amd64 ] || echo "arch=$debarch"
+	} | sha256sum | cut -c1-12
+}
 
 # trixie from the mirror this machine takes bookworm from.
 MIRROR=$(debian_uri bookworm)
@@ -63,7 +85,7 @@ if [ -n "${CRIU_VERSION:-}" ]; then
 	version=$CRIU_VERSION
 	log "criu: $version (CRIU_VERSION)"
 	if [ ! -d "$root_dir/$(key_of "$version")" ]; then
-		versions=$(offered)
+		versions=$(offered) || die "apt-cache could not list the criu versions trixie offers at $MIRROR"
 		grep -qxF -- "$version" <<<"$versions" ||
 			die "CRIU_VERSION=$version: trixie does not offer it (it offers: $(paste -sd' ' <<<"$versions")); leave CRIU_VERSION unset for the pin $CRIU_PIN or what trixie offers"
 	fi
@@ -71,7 +93,7 @@ elif [ -d "$root_dir/$(key_of "$CRIU_PIN")" ]; then
 	version=$CRIU_PIN
 	log "criu: $version (the pinned version, already built)"
 else
-	versions=$(offered)
+	versions=$(offered) || die "apt-cache could not list the criu versions trixie offers at $MIRROR"
 	if grep -qxF -- "$CRIU_PIN" <<<"$versions"; then
 		version=$CRIU_PIN
 		log "criu: $version (the pinned version)"
@@ -88,10 +110,14 @@ if [ -d "$root" ]; then
 	exit 0
 fi
 
-log "criu root: building $root from $MIRROR (about 30 s)"
+log "criu root: building $root ($debarch) from $MIRROR (about 30 s; 5 minutes for arm64)"
 t0=$(date +%s)
 includes=$(printf '%s,' "${PACKAGES[@]/#criu/criu=$version}")
-if ! mmdebstrap --variant=apt --include="${includes%,}" trixie "$tmp/root" \
+# An arm64 kernel's modules are not in the root: vm.sh shares them at
+# /usr/lib/modules, which must be there to mount on (the root is shared
+# read-only).
+if ! mmdebstrap --variant=apt --architectures="$debarch" --include="${includes%,}" \
+		--customize-hook='mkdir -p "$1/usr/lib/modules"' trixie "$tmp/root" \
 		"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR trixie main" \
 		>"$tmp/mmdebstrap.log" 2>&1; then
 	tail -n 20 "$tmp/mmdebstrap.log" >&2

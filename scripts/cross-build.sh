@@ -21,11 +21,6 @@
 # is an ELF for NAME (aarch64, riscv64, x86_64).
 . "$(dirname "$0")/lib.sh"
 
-# NAME:kernel ARCH:Debian architecture:GNU triple:Rust target
-CROSS_TARGETS=(
-	aarch64:arm64:arm64:aarch64-linux-gnu:aarch64-unknown-linux-gnu
-	riscv64:riscv:riscv64:riscv64-linux-gnu:riscv64gc-unknown-linux-gnu
-)
 # What the selftest make reads outside its own directory (strace of a
 # build): the headers install's architecture names, the SELinux class map
 # selinux.rs includes; and what lib.mk offers the compiler: the UAPI
@@ -94,11 +89,7 @@ work=$(mktemp -d)
 
 # The root: CROSS_ROOT names one made before (it is not checked), else
 # cross-root.sh makes or finds it.
-pairs=()
-for t in "${CROSS_TARGETS[@]}"; do
-	IFS=: read -r _ _ deb triple _ <<<"$t"
-	pairs+=("$deb:$triple")
-done
+mapfile -t pairs < <(cross_root_pairs)
 rc=0
 if [ -n "${CROSS_ROOT:-}" ]; then
 	root=$CROSS_ROOT
@@ -131,21 +122,8 @@ done
 printf 'ksft-progs:\n\t@echo $(notdir $(TEST_GEN_PROGS) $(TEST_GEN_PROGS_EXTENDED))\n' >"$work/progs.mk"
 selftests=/mnt/src/tools/testing/selftests
 
-# in_root COMMAND...: COMMAND in the root, as root, $work at /mnt, with no
-# network and mounts that end with it.
-in_root() {
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	unshare --mount --net --propagation private -- sh -c '
-		set -e
-		root=$1 work=$2
-		shift 2
-		mount -t proc proc "$root/proc"
-		mount --rbind /dev "$root/dev"
-		mount --bind "$work" "$root/mnt"
-		exec chroot "$root" env -i HOME=/root LANG=C.UTF-8 \
-			PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
-	' sh "$root" "$work" "$@"
-}
+# in_root COMMAND...: COMMAND in the root (in_chroot), $work at /mnt.
+in_root() { in_chroot "$root" "$work" "$@"; }
 # versions PACKAGE...: "package version" of each, as the root has them.
 versions() {
 	local p

@@ -4,8 +4,8 @@
 # kselftests in: a Debian 13 (trixie) root made with mmdebstrap for amd64,
 # with each DEBARCH (arm64, riscv64, ...) as a foreign architecture: Debian's
 # rustc-web with its standard library for amd64 and each DEBARCH, and for
-# each the GCC cross compiler TRIPLE-gcc and its C library.  riscv64 is not
-# a bookworm architecture; trixie also has rustc-web at the version the
+# each the GCC cross compiler TRIPLE-gcc, its C library and libcap.
+# riscv64 is not a bookworm architecture; trixie also has rustc-web at the version the
 # host builds the kernel with.  Plus make and rsync (the selftests' make
 # and install) and gcc, libc6-dev and libcap-dev for the native build of
 # clone3.  Nothing is pinned: the root takes what trixie offers.
@@ -30,7 +30,10 @@ for a in "$@"; do
 done
 # arch_packages I: what the root needs for the I-th architecture.
 arch_packages() {
-	printf '%s\n' "libstd-rust-web-dev:${archs[$1]}" "gcc-${triples[$1]}" "libc6-dev-${archs[$1]}-cross"
+	# libcap-dev: clone3's test links -lcap (build.sh builds it for
+	# ARCH=arm64).
+	printf '%s\n' "libstd-rust-web-dev:${archs[$1]}" "gcc-${triples[$1]}" "libc6-dev-${archs[$1]}-cross" \
+		"libcap-dev:${archs[$1]}"
 }
 root_dir=$CACHE_DIR/cross-root
 key_of() { printf '%s\n' trixie "$@" | sha256sum | cut -c1-12; }

@@ -19,8 +19,11 @@ VIRTME_NG_VERSION=1.42
 # checkpatch.pl checks SPDX identifiers with these (scripts/spdxcheck.py).
 # b4 prepares the series from the dev tree's branches and writes their
 # messages (export.sh, check-series.sh); pinned, as its output is what
-# series/ holds.
-PY_PACKAGES=("virtme-ng==$VIRTME_NG_VERSION" ply==3.11 GitPython==3.1.44 b4==0.16.0)
+# series/ holds.  check-jsonschema holds the GitHub workflows against
+# GitHub's schemas, which it carries (tests/scripts.sh): actionlint has no
+# package any registry here offers.
+PY_PACKAGES=("virtme-ng==$VIRTME_NG_VERSION" ply==3.11 GitPython==3.1.44 b4==0.16.0
+	check-jsonschema==0.39.0)
 
 APT_PACKAGES=(
 	build-essential bc bison flex cpio kmod libelf-dev libssl-dev
@@ -46,6 +49,13 @@ APT_PACKAGES=(
 	# The fresh-root test (fresh-root.sh) makes a minimal Debian 12 root.
 	mmdebstrap
 )
+
+# ARCH=arm64 (make run ARCH=arm64, and make test's arm64 part) also boots
+# qemu-system-aarch64, on an arm64 root that mmdebstrap installs through
+# qemu-user (binfmt-support registers it; arch-test is how mmdebstrap
+# checks that it runs).
+check_arch
+[ "$karch" = x86_64 ] || APT_PACKAGES+=(qemu-system-arm qemu-user-static binfmt-support arch-test)
 
 # rust_version: the Debian version of the Rust packages to use: RUST_VERSION
 # if set, else the pin if apt offers it, else the newest version apt offers

@@ -199,18 +199,39 @@ KMAKE_NEEDS=(make:make clang:clang ld.lld:lld ccache:ccache bc:bc bison:bison fl
 	/usr/bin/rustc:rustc-web bindgen:deps)
 
 # kernel_targets CONFIG: what to build of a kernel with that .config:
-# bzImage, and modules where it has them (the Rust sample is one); kbuild
-# refuses 'make modules' in a kernel without module support.
+# the boot image of the architecture (karch, set by kernel_paths), and
+# modules where it has them (the Rust sample is one); kbuild refuses
+# 'make modules' in a kernel without module support.
 kernel_targets() {
-	if grep -q '^CONFIG_MODULES=y' "$1"; then echo bzImage modules; else echo bzImage; fi
+	local image=bzImage
+	[ "${karch:-x86_64}" = x86_64 ] || image=Image
+	if grep -q '^CONFIG_MODULES=y' "$1"; then echo "$image" modules; else echo "$image"; fi
+}
+# debian_arch KARCH: Debian's name for the kernel's architecture.
+debian_arch() {
+	case $1 in
+	x86_64) echo amd64 ;;
+	*) echo "$1" ;;
+	esac
+}
+# kernel_image OUT: the boot image kbuild leaves in the build directory
+# OUT for the architecture (karch).
+kernel_image() {
+	case ${karch:-x86_64} in
+	x86_64) echo "$1/arch/x86/boot/bzImage" ;;
+	arm64) echo "$1/arch/arm64/boot/Image" ;;
+	esac
 }
 
-# kmake TREE OUT MAKE-ARGS...: kbuild of TREE into OUT (in_build_dir).
+# kmake TREE OUT MAKE-ARGS...: kbuild of TREE into OUT (in_build_dir),
+# for the architecture karch: LLVM builds for arm64 as it is, with no
+# cross toolchain.
 kmake() {
-	local tree=$1 out=$2
+	local tree=$1 out=$2 arch=()
 	shift 2
+	[ "${karch:-x86_64}" = x86_64 ] || arch=(ARCH="$karch")
 	in_build_dir "$out" env "${KMAKE_CCACHE[@]}" \
-		make -C "$tree" O="$out" "${KMAKE_OPTIONS[@]}" -j"$(nproc)" "$@"
+		make -C "$tree" O="$out" "${arch[@]}" "${KMAKE_OPTIONS[@]}" -j"$(nproc)" "$@"
 }
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -278,14 +299,28 @@ check_kernel() {
 	esac
 }
 
-# kernel_paths KERNEL: checks KERNEL and sets where its files are: rv (the
-# base version as a ref), tree (its kernel tree), out (its build), results
-# and bench_results (the benchmark's, apart from the tests').  Debian's
-# kernels (distro set to 1) run the series' kselftests: tree and out are
-# the series', results their own.
+# check_arch: ARCH (make run ARCH=arm64) names an architecture the runs
+# build and boot: x86_64, the default and the host's, or arm64 (LLVM, and
+# qemu-system-aarch64 under TCG).  Sets karch.
+check_arch() {
+	case ${ARCH:-x86_64} in
+	x86_64 | x86) karch=x86_64 ;;
+	arm64 | aarch64) karch=arm64 ;;
+	*) die "ARCH=$ARCH: use x86_64 (the default) or arm64" ;;
+	esac
+}
+
+# kernel_paths KERNEL: checks KERNEL and ARCH and sets where its files
+# are: rv (the base version as a ref), tree (its kernel tree), out (its
+# build), results and bench_results (the benchmark's, apart from the
+# tests'), karch (check_arch).  Debian's kernels (distro set to 1) run the
+# series' kselftests: tree and out are the series', results their own.
+# An arm64 kernel is built and run beside the x86_64 one, from the same
+# tree: out and results end in -arm64.
 kernel_paths() {
 	check_kernel "${1:-}"
 	check_debug
+	check_arch
 	kernel=$1 distro=
 	rv=$(ref_version "$(current_base_version)")
 	tree=$CACHE_DIR/trees/$rv/$kernel
@@ -310,6 +345,12 @@ kernel_paths() {
 	if [ "${DEBUG:-0}" = 1 ]; then
 		out=$out-debug
 		results=$results-debug
+	fi
+	if [ "$karch" = arm64 ]; then
+		[ -z "$distro" ] || die "ARCH=arm64 with KERNEL=$kernel: Debian's own kernels run on x86_64 only; ARCH=arm64 builds series, pre-cap, stock or tree"
+		[ "${DEBUG:-0}" = 0 ] || die "DEBUG=1 with ARCH=arm64: the debug kernel is built for x86_64 only (KASAN under arm64 TCG would take hours)"
+		out=$out-arm64
+		results=$results-arm64
 	fi
 	bench_results=$results-bench
 }
@@ -408,6 +449,39 @@ strict_counts() {
 	local p f s
 	read -r p f s < <(kunit_counts "$1")
 	echo "$p $((f + s)) 0"
+}
+
+# CROSS_TARGETS: the architectures the kselftests are built for besides
+# the host's (cross-build.sh; build.sh for ARCH=arm64), each
+# NAME:kernel ARCH:Debian architecture:GNU triple:Rust target.
+CROSS_TARGETS=(
+	aarch64:arm64:arm64:aarch64-linux-gnu:aarch64-unknown-linux-gnu
+	riscv64:riscv:riscv64:riscv64-linux-gnu:riscv64gc-unknown-linux-gnu
+)
+# cross_root_pairs: cross-root.sh's arguments for them, one a line: every
+# build asks for the same root, which is then made once.
+cross_root_pairs() {
+	local t deb triple
+	for t in "${CROSS_TARGETS[@]}"; do
+		IFS=: read -r _ _ deb triple _ <<<"$t"
+		echo "$deb:$triple"
+	done
+}
+# in_chroot ROOT DIR COMMAND...: COMMAND in ROOT (a root cross-root.sh
+# made), as root, DIR at /mnt, with no network and mounts that end with
+# it.
+in_chroot() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare --mount --net --propagation private -- sh -c '
+		set -e
+		root=$1 dir=$2
+		shift 2
+		mount -t proc proc "$root/proc"
+		mount --rbind /dev "$root/dev"
+		mount --bind "$dir" "$root/mnt"
+		exec chroot "$root" env -i HOME=/root LANG=C.UTF-8 \
+			PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+	' sh "$1" "$2" "${@:3}"
 }
 
 # apt_versions PACKAGE [APT-OPTION...]: the versions of PACKAGE that apt

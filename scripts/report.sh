@@ -43,7 +43,7 @@ else
 	echo "kernel tree: $(git -C "$tree" describe --always --all 2>/dev/null) $(git -C "$tree" rev-parse --short HEAD)"
 	echo "patches: $(git -C "$tree" rev-list --count "base/$rv/$([ "$kernel" = stock ] && echo stock || echo pre-cap)..HEAD")"
 fi
-echo "VM accelerator: $(cat "$results/accel")"
+echo "architecture: $karch; VM accelerator: $(cat "$results/accel")"
 echo
 echo "== KUnit (at boot)"
 sed 's/^\[[0-9:]*\] //' "$results/kunit.parsed" | grep -v -e '^=*$' | tail -n 5

@@ -18,11 +18,20 @@
 #   5. the series' kselftests and CRIU on Debian's own kernels, 6.1 and
 #      6.12 (distro-root.sh): each case fails, skips or passes as
 #      tests/debian-*-failures.txt says (expect-baseline.sh)
-#   6. every patch builds on its own (bisect-build.sh)
-#   7. the README's main command on a fresh Debian 12 root, as a new user
+#   6. the series kernel built for arm64 and booted under
+#      qemu-system-aarch64: every KUnit, kselftest and CRIU case as on
+#      x86_64 (expect-same.sh), the matrix and the console as there
+#   7. every patch builds on its own (bisect-build.sh)
+#   8. the README's main command on a fresh Debian 12 root, as a new user
 #      meets it (fresh-root.sh)
 # Ends with "N passed, N failed, N skipped" over all of them.
 . "$(dirname "$0")/lib.sh"
+# make passes its command line's variables on: ARCH=arm64 would make
+# every run below an arm64 one.  The tests choose the architecture of
+# each run themselves.
+check_arch
+[ "$karch" = x86_64 ] || die "ARCH=$ARCH: make test runs x86_64 and arm64 itself; ARCH is for make run and make bench"
+unset ARCH
 take_lock
 here=$(dirname "$0")
 STAGE_LOG=$(mktemp)
@@ -81,6 +90,13 @@ for k in debian-6.1 debian-6.12; do
 	done
 done
 
+echo "== the series kernel for arm64 (qemu-system-aarch64, TCG)"
+ARCH=arm64 "$here/run.sh" series || true
+for kind in kunit kselftest criu; do
+	part "arm64-$kind" "$here/expect-same.sh" "$CACHE_DIR/results/$rv/series/$kind.parsed" \
+		"$CACHE_DIR/results/$rv/series-arm64/$kind.parsed" arm64 x86_64
+done
+
 # Last: its first step, the pre-cap base, is then mostly ccache hits.
 echo "== every patch builds on its own"
 part bisect "$here/bisect-build.sh"
@@ -114,6 +130,10 @@ for part in static:"$work/static.parsed" scripts:"$work/scripts.parsed" \
 	debian-6.12-kselftest:"$work/debian-6.12-kselftest.parsed" \
 	debian-6.12-criu:"$work/debian-6.12-criu.parsed" \
 	debian-6.12-console:"$CACHE_DIR/results/$rv/debian-6.12/console.parsed" \
+	arm64-kunit:"$work/arm64-kunit.parsed" arm64-kselftest:"$work/arm64-kselftest.parsed" \
+	arm64-criu:"$work/arm64-criu.parsed" \
+	arm64-matrix:"$CACHE_DIR/results/$rv/series-arm64/matrix.parsed" \
+	arm64-console:"$CACHE_DIR/results/$rv/series-arm64/console.parsed" \
 	fresh-root:"$work/fresh-root.parsed"; do
 	name=${part%%:*}
 	file=${part#*:}

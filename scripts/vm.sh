@@ -11,24 +11,40 @@
 # VM_ACCEL=auto (default) tries KVM and falls back to TCG when KVM does not
 # boot in time (a nested KVM guest can hang at "Decompressing Linux...");
 # VM_ACCEL=kvm or tcg forces one.  VM_TIMEOUT bounds the run (s).
+# ARCH=arm64: qemu-system-aarch64 under TCG, on an arm64 Debian 13 root
+# (criu-root.sh arm64).
 . "$(dirname "$0")/lib.sh"
-need vng:deps qemu-system-x86_64:qemu-system-x86 busybox:busybox-static timeout:coreutils depmod:kmod
-
 kernel_paths "${1:-}"
+need vng:deps busybox:busybox-static timeout:coreutils depmod:kmod
+case $karch in
+x86_64) need qemu-system-x86_64:qemu-system-x86 ;;
+arm64) need qemu-system-aarch64:qemu-system-arm ;;
+esac
+
 mode=${2:-tests}
-image=$out/kernel/arch/x86/boot/bzImage
+image=$(kernel_image "$out/kernel")
 VM_ACCEL=${VM_ACCEL:-auto}
 vng_root=() vng_extra=()
 share=
 # Where the guest finds the kselftests, and the results directory of the
 # mode (set below) with guest-run.sh: on the host's root, which the VM
-# shares, for the kernels built here; Debian's kernels boot a root of
-# their own (distro-root.sh), which gets the series' kselftests read-only
-# and the results directory, with a copy of the script, as guest_dir.
-guest_kselftest=$out/kselftest guest_dir=
-if [ -n "$distro" ]; then
-	guest_kselftest=/run/kselftest guest_dir=/run/capcr
+# shares, for the x86_64 kernels built here.  Debian's kernels and arm64
+# kernels boot a root of their own (own_root: distro-root.sh,
+# criu-root.sh arm64), which gets the series' kselftests read-only and the
+# results directory, with a copy of the script, as guest_dir.
+guest_kselftest=$out/kselftest guest_dir= own_root=
+if [ -n "$distro" ] || [ "$karch" != x86_64 ]; then
+	own_root=1 guest_kselftest=/run/kselftest guest_dir=/run/capcr
 	vng_extra=(--rodir "$guest_kselftest=$out/kselftest")
+fi
+if [ "$karch" != x86_64 ]; then
+	# A foreign architecture has no KVM here.
+	[ "$VM_ACCEL" != kvm ] || die "VM_ACCEL=kvm with ARCH=$karch: KVM runs the host's architecture only; use tcg or auto"
+	VM_ACCEL=tcg
+	vng_extra+=(--arch "$karch")
+	# Its modules (build.sh installed them): the root has an empty
+	# /usr/lib/modules to mount them on.
+	[ ! -d "$out/modules/lib/modules" ] || vng_extra+=(--rodir "/usr/lib/modules=$out/modules/lib/modules")
 fi
 
 VM_TIMEOUT=${VM_TIMEOUT:-900}
@@ -67,7 +83,7 @@ criu)
 	;;
 *) die "MODE=$mode: use tests, bench or criu" ;;
 esac
-[ -z "$distro" ] || share=$guest_dir=$results
+[ -z "$own_root" ] || share=$guest_dir=$results
 [ -x "$need" ] || die "$missing"
 if [ -n "$distro" ]; then
 	# Debian's kernel, with its modules, in a root that also has CRIU.
@@ -79,9 +95,10 @@ if [ -n "$distro" ]; then
 	stage_end
 else
 	[ -f "$image" ] || die "no kernel image at $image: run scripts/build.sh $kernel first"
-	if [ "$mode" = criu ]; then
+	if [ "$mode" = criu ] || [ -n "$own_root" ]; then
 		stage_begin criu-root
-		root=$("$PROJECT_DIR/scripts/criu-root.sh")
+		root=$("$PROJECT_DIR/scripts/criu-root.sh" "$(debian_arch "$karch")") ||
+			die "no root for the $karch guest (criu-root.sh failed)"
 		vng_root=(--root "$root")
 		stage_end
 	fi
@@ -158,10 +175,8 @@ kvm | tcg) accel=$VM_ACCEL ;;
 *) die "VM_ACCEL=$VM_ACCEL: use auto, kvm or tcg" ;;
 esac
 echo "$accel" >"$results/accel"
-if [ -n "$distro" ]; then
-	echo "$package $version" >"$results/package"
-	[ "$mode" != tests ] || cp "$PROJECT_DIR/scripts/guest-run.sh" "$results/"
-fi
+[ -z "$distro" ] || echo "$package $version" >"$results/package"
+[ -z "$own_root" ] || [ "$mode" != tests ] || cp "$PROJECT_DIR/scripts/guest-run.sh" "$results/"
 if [ "$mode" = criu ]; then
 	cp "$PROJECT_DIR"/tests/criu/* "$results/"
 	{

@@ -368,6 +368,75 @@ results_shared() {
 }
 check "vm: the kselftests and the benchmark write their results where the VM may write" results_shared
 
+# ARCH=arm64: the guest boots qemu-system-aarch64 on an arm64 root of its
+# own (criu-root.sh arm64, made here by stubs of mmdebstrap and chroot),
+# with the kernel's modules and the kselftests shared into it, the
+# results written where it may write.  qemu-user and the rest are stubs:
+# a fresh machine has them only after an arm64 make run.
+arm64_vm() {
+	local a64 rw cmd root
+	a64=$(build_dir "$tmp/c-apply/trees/$rv/series")-arm64
+	mkdir -p "$a64/kernel/arch/arm64/boot" "$a64/kselftest" "$a64/modules/lib/modules/6.12.1"
+	touch "$a64/kernel/arch/arm64/boot/Image"
+	cp "$stubs/make" "$a64/kselftest/run_kselftest.sh"
+	for c in qemu-system-aarch64 qemu-aarch64-static update-binfmts arch-test; do stub "$c" 'exit 0'; done
+	stub mmdebstrap 'printf "%s\n" "$@" >"$STUB_MMDEBSTRAP_ARGS"; mkdir -p "${@: -2:1}/usr/lib/modules"'
+	stub chroot 'printf "criu\t4.1.1-1\n"'
+	# What trixie offers, asked with a private apt state (private_apt).
+	mv "$stubs/apt-get" "$tmp/apt-get.saved"
+	mv "$stubs/apt-cache" "$tmp/apt-cache.saved"
+	stub apt-get 'exit 0'
+	stub apt-cache 'for a; do [ "$a" != madison ] || { echo " criu | 4.1.1-1 | https://deb.example trixie/main"; exit 0; }; done; exit 1'
+	rm -f "$tmp/vng.args" "$tmp/mmdebstrap.args"
+	in_cache "$tmp/c-apply" ARCH=arm64 STUB_VNG=record STUB_VNG_ARGS="$tmp/vng.args" \
+		STUB_MMDEBSTRAP_ARGS="$tmp/mmdebstrap.args" "$scripts/vm.sh" series >"$tmp/vm-arm64.log" 2>&1
+	rm -f "$stubs"/{qemu-system-aarch64,qemu-aarch64-static,update-binfmts,arch-test,mmdebstrap,chroot}
+	mv "$tmp/apt-get.saved" "$stubs/apt-get"
+	mv "$tmp/apt-cache.saved" "$stubs/apt-cache"
+	[ -f "$tmp/vng.args" ] || { echo "vng was not started:"; cat "$tmp/vm-arm64.log"; return 1; }
+	grep -qx -- --architectures=arm64 "$tmp/mmdebstrap.args" ||
+		{ echo "mmdebstrap was not asked for an arm64 root:"; cat "$tmp/mmdebstrap.args"; return 1; }
+	root=$(grep -x -A1 -- --root "$tmp/vng.args" | tail -n 1)
+	rw=$(sed -n 's/^--rwdir=//p' "$tmp/vng.args")
+	cmd=$(grep -x -A1 -- --exec "$tmp/vng.args" | tail -n 1)
+	grep -qx -- "--arch" "$tmp/vng.args" && grep -qx arm64 "$tmp/vng.args" &&
+		grep -qx -- --disable-kvm "$tmp/vng.args" &&
+		grep -qx -- "/usr/lib/modules=$a64/modules/lib/modules" "$tmp/vng.args" &&
+		grep -qx -- "/run/kselftest=$a64/kselftest" "$tmp/vng.args" &&
+		[ -d "$root/usr/lib/modules" ] && [ "$rw" = "/run/capcr=$tmp/c-apply/results/$rv/series-arm64" ] &&
+		[[ $cmd == "sh /run/capcr/guest-run.sh /run/capcr /run/kselftest "* ]] ||
+		{ echo "vng's arguments:"; cat "$tmp/vng.args"; return 1; }
+}
+check "vm: ARCH=arm64 boots its own arm64 root, the modules and kselftests shared, results where it may write" arm64_vm
+
+# artifact.sh: a build handed from one CI job to another holds what the VM
+# and the report need and no objects, comes back whole in place of what
+# was there, and is refused for another architecture or patches.
+artifact_round_trip() {
+	local o a=$tmp/build.tar list out
+	o=$(build_dir "$tmp/c-apply/trees/$rv/series")
+	mkdir -p "$o/kernel/samples/rust"
+	printf 'samples/rust/sample.o\n' >"$o/kernel/modules.order"
+	touch "$o/kernel/samples/rust/sample.ko" "$o/kernel/samples/rust/sample.o" "$o/kernel/modules.builtin"
+	in_cache "$tmp/c-apply" "$scripts/artifact.sh" pack series "$a" || return 1
+	list=$(tar -tf "$a")
+	grep -qx kernel/arch/x86/boot/bzImage <<<"$list" && grep -qx kernel/samples/rust/sample.ko <<<"$list" &&
+		grep -qx kselftest/run_kselftest.sh <<<"$list" && ! grep -q '\.o$' <<<"$list" ||
+		{ echo "packed: $list"; return 1; }
+	touch "$o/kernel/stale.o"
+	in_cache "$tmp/c-apply" "$scripts/artifact.sh" unpack series "$a" || return 1
+	[ -f "$o/kernel/samples/rust/sample.ko" ] && [ -x "$o/kselftest/run_kselftest.sh" ] &&
+		[ ! -e "$o/kernel/stale.o" ] || { echo "unpacked: $(cd "$o" && find . | sort)"; return 1; }
+	out=$(in_cache "$tmp/c-apply" ARCH=arm64 "$scripts/artifact.sh" unpack series "$a" 2>&1) &&
+		{ echo "an x86_64 build was unpacked as arm64's: $out"; return 1; }
+	grep -q "holds kernel=series arch=x86_64 .*, not kernel=series arch=arm64" <<<"$out" || { echo "$out"; return 1; }
+	echo "not a tar" >"$tmp/bogus.tar"
+	fails_with "is not an artifact of artifact.sh pack" \
+		in_cache "$tmp/c-apply" "$scripts/artifact.sh" unpack series "$tmp/bogus.tar"
+}
+check "artifact: a build packed without objects unpacks whole in its place; another ARCH's is refused" \
+	artifact_round_trip
+
 vm_interrupted() {
 	local c=$tmp/c-apply pid
 	rm -f "$tmp/vng.pid"
@@ -458,6 +527,18 @@ esac"
 }
 check "deps: stale apt lists are refreshed before the Rust version is chosen" stale_lists
 rm -f "$stubs/apt-cache"
+
+# ---- the GitHub workflows ----
+
+# Both workflows and the matrix's setup action are what GitHub accepts:
+# check-jsonschema (deps.sh) with the schemas it carries, offline.
+workflows_valid() {
+	local gh=$PROJECT_DIR/.github
+	command -v check-jsonschema >/dev/null || { echo "no check-jsonschema: run scripts/deps.sh"; return 1; }
+	check-jsonschema --builtin-schema vendor.github-workflows "$gh"/workflows/*.yml &&
+		check-jsonschema --builtin-schema vendor.github-actions "$gh"/actions/*/action.yml
+}
+check "workflows: .github's workflows and action validate against GitHub's schemas" workflows_valid
 
 # ---- results counted right ----
 
@@ -557,12 +638,13 @@ modules_built() {
 	printf 'CONFIG_RUST=y\nCONFIG_MODULES=y\n' >"$tmp/with.config"
 	printf 'CONFIG_RUST=y\n# CONFIG_MODULES is not set\n' >"$tmp/without.config"
 	[ "$(kernel_targets "$tmp/with.config")" = "bzImage modules" ] &&
-		[ "$(kernel_targets "$tmp/without.config")" = bzImage ] || {
-		echo "with: $(kernel_targets "$tmp/with.config"); without: $(kernel_targets "$tmp/without.config")"
+		[ "$(kernel_targets "$tmp/without.config")" = bzImage ] &&
+		[ "$(karch=arm64 kernel_targets "$tmp/with.config")" = "Image modules" ] || {
+		echo "with: $(kernel_targets "$tmp/with.config"); without: $(kernel_targets "$tmp/without.config"); arm64: $(karch=arm64 kernel_targets "$tmp/with.config")"
 		return 1
 	}
 }
-check "build: a kernel with modules has them built, one without is not asked to" modules_built
+check "build: a kernel with modules has them built, one without is not asked to; arm64's image is Image" modules_built
 check "counts: where every test must run (the series kselftests), a skip counts as failed" \
 	counts_are strict_counts "196 3 0" "Testing complete. Ran 198 tests: passed: 196, failed: 1, skipped: 2"
 check "run: an unknown KERNEL is refused" \
@@ -577,6 +659,19 @@ check "apply: the debug kernel of Debian's kernel is refused" \
 	in_cache "$tmp/c-apply" DEBUG=1 "$scripts/apply.sh" debian-6.12
 check "apply: KERNEL=tree without TREE is refused, saying what to give" \
 	fails_with "KERNEL=tree needs TREE=/path/to/linux" in_cache "$tmp/c-apply" "$scripts/apply-tree.sh"
+
+# ARCH: the architectures there are; what arm64 does not run; make test,
+# which picks each run's architecture itself.
+check "arch: an unknown ARCH is refused, naming the ones there are" \
+	fails_with "ARCH=sparc: use x86_64 (the default) or arm64" in_cache "$tmp/c-apply" ARCH=sparc "$scripts/run.sh" series
+check "arch: ARCH=arm64 with Debian's kernel is refused" \
+	fails_with "ARCH=arm64 with KERNEL=debian-6.1: Debian's own kernels run on x86_64 only" \
+	in_cache "$tmp/c-apply" ARCH=arm64 "$scripts/vm.sh" debian-6.1
+check "arch: ARCH=arm64 with the debug kernel is refused" \
+	fails_with "DEBUG=1 with ARCH=arm64: the debug kernel is built for x86_64 only" \
+	in_cache "$tmp/c-apply" ARCH=arm64 DEBUG=1 "$scripts/build.sh" series
+check "arch: make test with ARCH=arm64 is refused: it runs both" \
+	fails_with "ARCH=arm64: make test runs x86_64 and arm64 itself" in_cache "$tmp/c-test" ARCH=arm64 "$scripts/test.sh"
 
 # make run TREE=: the user's own tree, a git tree with what apply-tree.sh
 # looks for and hello.c for the fake series' patches.
@@ -835,6 +930,9 @@ grep -vx "\[PASSED\] $second" "$tmp/series.parsed" >"$tmp/missing.parsed"
 check "expect-same: a case the stock run lacks fails, naming it" \
 	fails_with "not ok [0-9]* stock tree: missing: $second$" \
 	"$scripts/expect-same.sh" "$tmp/series.parsed" "$tmp/missing.parsed"
+check "expect-same: LABEL and REF name the runs (make test's arm64 run against x86_64)" \
+	fails_with "not ok [0-9]* arm64: differs from x86_64: $first$" \
+	"$scripts/expect-same.sh" "$tmp/series.parsed" "$tmp/changed.parsed" arm64 x86_64
 # Names that differ only in a number are two cases: nothing is masked.
 printf '[PASSED] gate_1 variant creds\n' >"$tmp/one.parsed"
 printf '[PASSED] gate_2 variant creds\n' >"$tmp/two.parsed"
