@@ -5,9 +5,10 @@
 # other than the one that built it can run it: the GitHub matrix workflow
 # hands each build to its test job this way.  It holds the kernel's image
 # and .config, its modules as virtme-ng finds them in a build directory
-# (modules.order, modules.builtin*, each .ko), the modules build.sh
+# (System.map, modules.order, modules.builtin*, each .ko), the modules build.sh
 # installed for a foreign architecture, and the installed kselftests; not
-# the objects (a few MB instead of a few hundred).
+# the objects (the series kernel's: 129 MB, most of it the Rust kselftest
+# programs, where its build directory holds 849 MB).
 #
 # artifact.sh unpack KERNEL FILE: puts them where build.sh leaves them, in
 # the KERNEL tree that apply.sh made (report.sh reads the tree).  A FILE
@@ -39,7 +40,8 @@ pack)
 		echo kselftest
 		[ ! -d "$out/modules" ] || echo modules
 		if [ -f "$out/kernel/modules.order" ]; then
-			(cd "$out" && ls -d kernel/modules.order kernel/modules.builtin*)
+			# virtme-ng's depmod reads System.map.
+			(cd "$out" && ls -d kernel/System.map kernel/modules.order kernel/modules.builtin*)
 			sed 's|^|kernel/|; s|\.o$|.ko|' "$out/kernel/modules.order"
 		fi
 	} >"$list"
