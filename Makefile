@@ -8,6 +8,8 @@
 #               every patch built on its own, the pre-capability baseline
 #   make bench  the PID selection benchmark, in the kernel make run built
 # TREE=/path/to/linux: your own kernel git tree instead (make run only).
+# ARCH=arm64: the kernel built for arm64 and booted under
+# qemu-system-aarch64 (make run and make bench; make test runs both).
 KERNEL ?= $(if $(TREE),tree,series)
 DEBUG ?= 0
 

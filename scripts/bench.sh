@@ -18,7 +18,7 @@ if [ "$rc" != 0 ]; then
 	die "the benchmark failed in the VM (exit $rc); what it printed is above"
 fi
 echo
-echo "== PID selection benchmark, $kernel kernel"
+echo "== PID selection benchmark, $kernel kernel ($karch)"
 echo "host: $(nproc) CPUs,$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2)"
 echo "host load average (1, 5, 15 min): $load_before before, $load_after after"
 echo "VM accelerator: $(cat "$bench_results/accel")"
