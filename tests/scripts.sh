@@ -417,10 +417,12 @@ artifact_round_trip() {
 	o=$(build_dir "$tmp/c-apply/trees/$rv/series")
 	mkdir -p "$o/kernel/samples/rust"
 	printf 'samples/rust/sample.o\n' >"$o/kernel/modules.order"
-	touch "$o/kernel/samples/rust/sample.ko" "$o/kernel/samples/rust/sample.o" "$o/kernel/modules.builtin"
+	touch "$o/kernel/samples/rust/sample.ko" "$o/kernel/samples/rust/sample.o" "$o/kernel/modules.builtin" \
+		"$o/kernel/System.map"
 	in_cache "$tmp/c-apply" "$scripts/artifact.sh" pack series "$a" || return 1
 	list=$(tar -tf "$a")
 	grep -qx kernel/arch/x86/boot/bzImage <<<"$list" && grep -qx kernel/samples/rust/sample.ko <<<"$list" &&
+		grep -qx kernel/System.map <<<"$list" &&
 		grep -qx kselftest/run_kselftest.sh <<<"$list" && ! grep -q '\.o$' <<<"$list" ||
 		{ echo "packed: $list"; return 1; }
 	touch "$o/kernel/stale.o"
