@@ -408,6 +408,16 @@ arm64_vm() {
 		{ echo "vng's arguments:"; cat "$tmp/vng.args"; return 1; }
 }
 check "vm: ARCH=arm64 boots its own arm64 root, the modules and kselftests shared, results where it may write" arm64_vm
+no_binfmt() {
+	local c
+	for c in qemu-aarch64-static update-binfmts; do stub "$c" 'exit 0'; done
+	stub arch-test 'exit 1'
+	fails_with "this machine cannot run arm64 programs (arch-test arm64 failed): qemu-user is not registered with binfmt_misc" \
+		in_cache "$tmp/c-binfmt" "$scripts/criu-root.sh" arm64 || return 1
+	rm -f "$stubs"/{qemu-aarch64-static,update-binfmts,arch-test}
+	[ ! -e "$tmp/c-binfmt/criu-root" ] || { echo "it made $(ls "$tmp/c-binfmt/criu-root")"; return 1; }
+}
+check "criu-root: an arm64 root on a machine that cannot run arm64 programs is refused, saying what to do" no_binfmt
 
 # artifact.sh: a build handed from one CI job to another holds what the VM
 # and the report need and no objects, comes back whole in place of what
