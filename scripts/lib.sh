@@ -199,12 +199,13 @@ KMAKE_NEEDS=(make:make clang:clang ld.lld:lld ccache:ccache bc:bc bison:bison fl
 	/usr/bin/rustc:rustc-web bindgen:deps)
 
 # kernel_targets CONFIG: what to build of a kernel with that .config:
-# the boot image of the architecture (karch, set by kernel_paths), and
+# the boot image of the architecture (kernel_image's name), and
 # modules where it has them (the Rust sample is one); kbuild refuses
 # 'make modules' in a kernel without module support.
 kernel_targets() {
-	local image=bzImage
-	[ "${karch:-x86_64}" = x86_64 ] || image=Image
+	local image
+	image=$(kernel_image "")
+	image=${image##*/}
 	if grep -q '^CONFIG_MODULES=y' "$1"; then echo "$image" modules; else echo "$image"; fi
 }
 # debian_arch KARCH: Debian's name for the kernel's architecture.
