@@ -12,7 +12,7 @@
 # boot in time (a nested KVM guest can hang at "Decompressing Linux...");
 # VM_ACCEL=kvm or tcg forces one.  VM_TIMEOUT bounds the run (s).
 # ARCH=arm64: qemu-system-aarch64 under TCG, on an arm64 Debian 13 root
-# (criu-root.sh arm64).
+# (criu-root.sh arm64).  RERUN=0: the kselftests once, not twice.
 . "$(dirname "$0")/lib.sh"
 kernel_paths "${1:-}"
 need vng:deps busybox:busybox-static timeout:coreutils depmod:kmod
@@ -22,6 +22,10 @@ arm64) need qemu-system-aarch64:qemu-system-arm ;;
 esac
 
 mode=${2:-tests}
+case ${RERUN:-1} in
+0 | 1) ;;
+*) die "RERUN='$RERUN': use 1 (the default: the kselftests twice in the boot) or 0 (once)" ;;
+esac
 image=$(kernel_image "$out/kernel")
 VM_ACCEL=${VM_ACCEL:-auto}
 vng_root=() vng_extra=()
@@ -55,8 +59,9 @@ tests)
 	need=$out/kselftest/run_kselftest.sh
 	missing="no kselftests in $out/kselftest: run scripts/build.sh $kernel first"
 	# Then the collection again in the same boot, its SELinux test first
-	# (guest-run.sh): about as long again, within VM_TIMEOUT.
-	guest="sh ${guest_dir:-$PROJECT_DIR/scripts}/guest-run.sh ${guest_dir:-$results} $guest_kselftest $SELFTEST:selinux $KSELFTEST_SELECTION"
+	# (guest-run.sh): about as long again, within VM_TIMEOUT; RERUN=0
+	# leaves it out.
+	guest="RERUN=${RERUN:-1} sh ${guest_dir:-$PROJECT_DIR/scripts}/guest-run.sh ${guest_dir:-$results} $guest_kselftest $SELFTEST:selinux $KSELFTEST_SELECTION"
 	finished=kselftest.rc
 	;;
 bench)

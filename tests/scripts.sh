@@ -368,6 +368,29 @@ results_shared() {
 }
 check "vm: the kselftests and the benchmark write their results where the VM may write" results_shared
 
+# RERUN=0 (make test's, for every kernel but the series): the kselftests
+# run once in the boot, and the rerun check says why it has nothing to
+# compare.  Run on the host with a runner that counts its passes.
+rerun_once() {
+	local ks=$tmp/rerun-ks res=$tmp/rerun-res n
+	rm -rf "$ks" "$res" && mkdir -p "$ks" "$res"
+	printf '%s\n' '#!/bin/sh' 'echo x >>"$(dirname "$0")/passes"' \
+		'[ "$1" != -l ] || { echo cr:selinux; exit 0; }' \
+		'echo "# selftests: cr: selinux"; echo "ok 1 selftests: cr: selinux"' >"$ks/run_kselftest.sh"
+	chmod +x "$ks/run_kselftest.sh"
+	RERUN=0 sh "$scripts/guest-run.sh" "$res" "$ks" cr:selinux -c cr >/dev/null 2>&1
+	n=$(wc -l <"$ks/passes")
+	[ "$n" = 1 ] || { echo "the runner ran $n times with RERUN=0"; return 1; }
+	"$scripts/expect-rerun.sh" "$res" | grep -q '^ok 1 .* # SKIP not asked for (RERUN=0)' ||
+		{ "$scripts/expect-rerun.sh" "$res"; return 1; }
+	rm -rf "$res" "$ks/passes" && mkdir -p "$res"
+	sh "$scripts/guest-run.sh" "$res" "$ks" cr:selinux -c cr >/dev/null 2>&1
+	n=$(wc -l <"$ks/passes")
+	[ "$n" = 3 ] || { echo "the runner ran $n times (two passes and a listing) without RERUN"; return 1; }
+}
+check "vm: RERUN=0 runs the kselftests once, and the rerun check skips, saying why" rerun_once
+check "vm: RERUN=yes is refused" fails_with "RERUN='yes': use 1" env RERUN=yes "$scripts/vm.sh" series
+
 # ARCH=arm64: the guest boots qemu-system-aarch64 on an arm64 root of its
 # own (criu-root.sh arm64, made here by stubs of mmdebstrap and chroot),
 # with the kernel's modules and the kselftests shared into it, the
@@ -404,7 +427,7 @@ arm64_vm() {
 		grep -qx -- "/usr/lib/modules=$a64/modules/lib/modules" "$tmp/vng.args" &&
 		grep -qx -- "/run/kselftest=$a64/kselftest" "$tmp/vng.args" &&
 		[ -d "$root/usr/lib/modules" ] && [ "$rw" = "/run/capcr=$tmp/c-apply/results/$rv/series-arm64" ] &&
-		[[ $cmd == "sh /run/capcr/guest-run.sh /run/capcr /run/kselftest "* ]] ||
+		[[ $cmd == "RERUN=1 sh /run/capcr/guest-run.sh /run/capcr /run/kselftest "* ]] ||
 		{ echo "vng's arguments:"; cat "$tmp/vng.args"; return 1; }
 }
 check "vm: ARCH=arm64 boots its own arm64 root, the modules and kselftests shared, results where it may write" arm64_vm
