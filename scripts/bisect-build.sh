@@ -44,8 +44,9 @@ for c in "base/$rv/pre-cap" "${commits[@]}"; do
 	# A rewritten .config would make every commit a full rebuild.
 	cmp -s "$config" "$out/kernel/.config" || cp "$config" "$out/kernel/.config"
 	# shellcheck disable=SC2046 # kernel_targets prints make targets, one a word
+	t0=$(date +%s)
 	if kmake "$tree" "$out/kernel" CLIPPY=1 $(kernel_targets "$config") >"$out/build-$n.log" 2>&1; then
-		ktap_result "builds: $name" 0
+		ktap_result "builds: $name" 0 "built in $(($(date +%s) - t0))s"
 	else
 		ktap_result "builds: $name" 1 "$(tail -n 20 "$out/build-$n.log")"
 		continue
