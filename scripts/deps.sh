@@ -59,19 +59,21 @@ check_arch
 
 # rust_version: the Debian version of the Rust packages to use: RUST_VERSION
 # if set, else the pin if apt offers it, else the newest version apt offers
-# for all of RUST_PACKAGES that is at least RUST_MIN.  Says which and why.
+# for all of RUST_PACKAGES that is at least RUST_MIN.  Says which and why,
+# unless RUST_QUIET is set.
+say() { [ -n "${RUST_QUIET:-}" ] || log "$@"; }
 rust_version() {
 	local v p ok offered
 	offered=$(apt_versions rustc-web)
 	if [ -n "${RUST_VERSION:-}" ]; then
 		grep -qxF -- "$RUST_VERSION" <<<"$offered" ||
 			die "RUST_VERSION=$RUST_VERSION: apt does not offer this version of rustc-web. Versions offered: $(paste -sd, <<<"$offered" | sed 's/,/, /g'). Pick one of them (Linux 6.12 needs $RUST_MIN or later), or leave RUST_VERSION unset."
-		log "rust: rustc-web $RUST_VERSION (RUST_VERSION)"
+		say "rust: rustc-web $RUST_VERSION (RUST_VERSION)"
 		echo "$RUST_VERSION"
 		return
 	fi
 	if grep -qxF -- "$RUST_PIN" <<<"$offered"; then
-		log "rust: rustc-web $RUST_PIN (the pinned version)"
+		say "rust: rustc-web $RUST_PIN (the pinned version)"
 		echo "$RUST_PIN"
 		return
 	fi
@@ -82,7 +84,7 @@ rust_version() {
 			apt_versions "$p" | grep -qxF -- "$v" || ok=
 		done
 		[ -z "$ok" ] || {
-			log "rust: rustc-web $v (the pin $RUST_PIN is no longer offered: the newest version apt offers; RUST_VERSION overrides)"
+			say "rust: rustc-web $v (the pin $RUST_PIN is no longer offered: the newest version apt offers; RUST_VERSION overrides)"
 			echo "$v"
 			return
 		}
@@ -123,18 +125,22 @@ pick_packages() {
 	for p in "${RUST_PACKAGES[@]}"; do wanted+=("$p=$rust"); done
 	mapfile -t need < <(missing_apt)
 }
+updated=
 if [ -z "$(apt_versions rustc-web)" ] && [ "$(id -u)" = 0 ]; then
 	apt-get update -qq
+	updated=1
 fi
-pick_packages
+# First only whether anything is missing, from the lists as they are.
+RUST_QUIET=1 pick_packages
 if [ ${#need[@]} -gt 0 ]; then
 	[ "$(id -u)" = 0 ] || die "missing packages: ${need[*]}; run 'make deps' as root"
 	# A fresh machine's lists can be older than bookworm-security, which
 	# keeps only its newest Rust: a version read from them may be gone,
-	# and its dependencies with it.  Choose again from fresh lists.
-	apt-get update -qq
-	pick_packages
+	# and its dependencies with it.  Choose from fresh lists.
+	[ -n "$updated" ] || apt-get update -qq
 fi
+# The choice, said once, from the lists the install uses.
+pick_packages
 if [ ${#need[@]} -gt 0 ]; then
 	log "apt: installing ${need[*]}"
 	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \

@@ -561,9 +561,12 @@ esac"
 	stub dpkg-query "exit 1"
 	out=$(in_cache "$d/cache" "$scripts/deps.sh" 2>&1) && { echo "deps.sh succeeded: $out"; return 1; }
 	grep -q "install .*rustc-web=1.96.0+dfsg1-1~deb12u2" <<<"$out" || { echo "$out"; return 1; }
+	# Said once, from the fresh lists: not the stale lists' choice first.
+	[ "$(grep -c '^==> rust: ' <<<"$out")" = 1 ] && grep -q '^==> rust: rustc-web 1.96.0+dfsg1-1~deb12u2 (the pinned version)' <<<"$out" ||
+		{ echo "$out"; return 1; }
 	rm -f "$stubs/apt-get" "$stubs/dpkg-query"
 }
-check "deps: stale apt lists are refreshed before the Rust version is chosen" stale_lists
+check "deps: stale apt lists are refreshed before the Rust version is chosen, and only that choice is said" stale_lists
 rm -f "$stubs/apt-cache"
 
 # ---- the GitHub workflows ----
