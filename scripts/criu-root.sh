@@ -47,12 +47,6 @@ need mmdebstrap:mmdebstrap chroot:coreutils
 case $debarch in
 amd64) ;;
 arm64)
-	need qemu-aarch64-static:qemu-user-static update-binfmts:binfmt-support arch-test:arch-test
-	# In a container, binfmt-support's install cannot register qemu-user
-	# when binfmt_misc is not mounted there; mmdebstrap would then fail
-	# deep in its log.
-	arch-test arm64 >/dev/null 2>&1 ||
-		die "this machine cannot run arm64 programs (arch-test arm64 failed): qemu-user is not registered with binfmt_misc; mount it (mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc) and run 'update-binfmts --enable qemu-aarch64', as root"
 	# A foreign guest runs virtme-ng's shell init (its native one is the
 	# host's binary), which ends with 'poweroff -f': sysvinit-core has
 	# it.  Without it the init exits, and the kernel panics.
@@ -115,6 +109,16 @@ if [ -d "$root" ]; then
 	exit 0
 fi
 
+# Only building a foreign root runs its programs (through qemu-user);
+# booting a cached one does not.
+if [ "$debarch" != amd64 ]; then
+	need qemu-aarch64-static:qemu-user-static update-binfmts:binfmt-support arch-test:arch-test
+	# In a container, binfmt-support's install cannot register qemu-user
+	# when binfmt_misc is not mounted there; mmdebstrap would then fail
+	# deep in its log.
+	arch-test arm64 >/dev/null 2>&1 ||
+		die "this machine cannot run arm64 programs (arch-test arm64 failed): qemu-user is not registered with binfmt_misc; mount it (mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc) and run 'update-binfmts --enable qemu-aarch64', as root"
+fi
 log "criu root: building $root ($debarch) from $MIRROR (about 30 s; 5 minutes for arm64)"
 t0=$(date +%s)
 includes=$(printf '%s,' "${PACKAGES[@]/#criu/criu=$version}")

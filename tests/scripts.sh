@@ -432,15 +432,30 @@ arm64_vm() {
 }
 check "vm: ARCH=arm64 boots its own arm64 root, the modules and kselftests shared, results where it may write" arm64_vm
 no_binfmt() {
-	local c
+	local c out
 	for c in qemu-aarch64-static update-binfmts; do stub "$c" 'exit 0'; done
 	stub arch-test 'exit 1'
+	# What trixie offers, asked with a private apt state (private_apt).
+	mv "$stubs/apt-get" "$tmp/apt-get.saved"
+	mv "$stubs/apt-cache" "$tmp/apt-cache.saved"
+	stub apt-get 'exit 0'
+	stub apt-cache 'for a; do [ "$a" != madison ] || { echo " criu | 4.1.1-1 | https://deb.example trixie/main"; exit 0; }; done; exit 1'
 	fails_with "this machine cannot run arm64 programs (arch-test arm64 failed): qemu-user is not registered with binfmt_misc" \
 		in_cache "$tmp/c-binfmt" "$scripts/criu-root.sh" arm64 || return 1
-	rm -f "$stubs"/{qemu-aarch64-static,update-binfmts,arch-test}
-	[ ! -e "$tmp/c-binfmt/criu-root" ] || { echo "it made $(ls "$tmp/c-binfmt/criu-root")"; return 1; }
+	[ -z "$(ls -A "$tmp/c-binfmt/criu-root" 2>/dev/null)" ] || { echo "it made $(ls -A "$tmp/c-binfmt/criu-root")"; return 1; }
+	# Once built, the root is booted without qemu-user: a cached one
+	# does not ask for it.
+	stub arch-test 'exit 0'
+	stub mmdebstrap 'mkdir -p "${@: -2:1}/usr/lib/modules"'
+	stub chroot 'printf "criu\t4.1.1-1\n"'
+	in_cache "$tmp/c-binfmt" "$scripts/criu-root.sh" arm64 >/dev/null 2>&1 || { echo "no root was built"; return 1; }
+	rm -f "$stubs"/{qemu-aarch64-static,update-binfmts,arch-test,mmdebstrap,chroot}
+	out=$(in_cache "$tmp/c-binfmt" "$scripts/criu-root.sh" arm64 2>&1) &&
+		grep -q 'criu root: .* (cached)' <<<"$out" || { echo "a cached root: $out"; return 1; }
+	mv "$tmp/apt-get.saved" "$stubs/apt-get"
+	mv "$tmp/apt-cache.saved" "$stubs/apt-cache"
 }
-check "criu-root: an arm64 root on a machine that cannot run arm64 programs is refused, saying what to do" no_binfmt
+check "criu-root: an arm64 root on a machine that cannot run arm64 programs is refused, saying what to do; a cached one is not" no_binfmt
 
 # artifact.sh: a build handed from one CI job to another holds what the VM
 # and the report need and no objects, comes back whole in place of what
