@@ -70,16 +70,17 @@ stage_begin selftests
 rm -rf "$out/kselftest"
 selftest_make=(make -C "$tree/tools/testing/selftests" O="$out/kselftest-build"
 	INSTALL_PATH="$out/kselftest" RUSTC=/usr/bin/rustc)
-if [ "$karch" = arm64 ]; then
+if [ "$karch" != x86_64 ]; then
 	# In the cross root, where the tree is /mnt, with its rustc and the
-	# aarch64 C and Rust libraries.  The build directory is in the tree.
+	# architecture's C and Rust libraries (its CROSS_TARGETS row).  The
+	# build directory is in the tree.
 	need unshare:util-linux chroot:coreutils
 	mapfile -t pairs < <(cross_root_pairs)
-	cross=$("$PROJECT_DIR/scripts/cross-root.sh" "${pairs[@]}") || die "no root to build the arm64 kselftests in (cross-root.sh failed)"
+	cross=$("$PROJECT_DIR/scripts/cross-root.sh" "${pairs[@]}") || die "no root to build the $karch kselftests in (cross-root.sh failed)"
 	[ "${out#"$tree"/}" != "$out" ] || die "the build directory $out is not in the tree $tree"
 	selftest_make=(in_chroot "$cross" "$tree" make -C /mnt/tools/testing/selftests
 		O="/mnt/${out#"$tree"/}/kselftest-build" INSTALL_PATH="/mnt/${out#"$tree"/}/kselftest"
-		ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+		ARCH="$karch" CROSS_COMPILE="$(cross_field "$karch" 4)-")
 fi
 if ! "${selftest_make[@]}" TARGETS="$KSELFTEST_TARGETS" install >"$out/selftests.log" 2>&1; then
 	tail -n 40 "$out/selftests.log" >&2

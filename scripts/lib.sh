@@ -208,11 +208,12 @@ kernel_targets() {
 	image=${image##*/}
 	if grep -q '^CONFIG_MODULES=y' "$1"; then echo "$image" modules; else echo "$image"; fi
 }
-# debian_arch KARCH: Debian's name for the kernel's architecture.
+# debian_arch KARCH: Debian's name for the kernel's architecture; for a
+# foreign one, from its CROSS_TARGETS row (below).
 debian_arch() {
 	case $1 in
 	x86_64) echo amd64 ;;
-	*) echo "$1" ;;
+	*) cross_field "$1" 3 ;;
 	esac
 }
 # kernel_image OUT: the boot image kbuild leaves in the build directory
@@ -459,6 +460,16 @@ CROSS_TARGETS=(
 	aarch64:arm64:arm64:aarch64-linux-gnu:aarch64-unknown-linux-gnu
 	riscv64:riscv:riscv64:riscv64-linux-gnu:riscv64gc-unknown-linux-gnu
 )
+# cross_field KARCH N: field N (3: Debian architecture, 4: GNU triple) of
+# the CROSS_TARGETS row of the kernel ARCH KARCH.
+cross_field() {
+	local t karch_
+	for t in "${CROSS_TARGETS[@]}"; do
+		IFS=: read -r _ karch_ _ <<<"$t"
+		[ "$karch_" != "$1" ] || { cut -d: -f"$2" <<<"$t"; return; }
+	done
+	die "no CROSS_TARGETS row for the kernel ARCH '$1'"
+}
 # cross_root_pairs: cross-root.sh's arguments for them, one a line: every
 # build asks for the same root, which is then made once.
 cross_root_pairs() {

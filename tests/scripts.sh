@@ -701,6 +701,15 @@ modules_built() {
 	}
 }
 check "build: a kernel with modules has them built, one without is not asked to; arm64's image is Image" modules_built
+# A foreign architecture's Debian name and cross compiler come from its
+# CROSS_TARGETS row; one without a row is named.
+cross_names() {
+	[ "$(debian_arch x86_64)" = amd64 ] && [ "$(debian_arch arm64)" = arm64 ] &&
+		[ "$(cross_field arm64 4)" = aarch64-linux-gnu ] && [ "$(cross_field riscv 3)" = riscv64 ] ||
+		{ echo "amd64? $(debian_arch x86_64) arm64? $(debian_arch arm64) $(cross_field arm64 4) $(cross_field riscv 3)"; return 1; }
+	fails_with "no CROSS_TARGETS row for the kernel ARCH 'mips'" debian_arch mips
+}
+check "lib: debian_arch and the cross compiler come from CROSS_TARGETS; an ARCH without a row is named" cross_names
 check "counts: where every test must run (the series kselftests), a skip counts as failed" \
 	counts_are strict_counts "196 3 0" "Testing complete. Ran 198 tests: passed: 196, failed: 1, skipped: 2"
 check "run: an unknown KERNEL is refused" \
