@@ -14,7 +14,7 @@
 # not offer (at rustc-web's version, as Multi-Arch: same needs) is left
 # out of the root, and a line "DEBARCH: why" in <root>.missing says so.
 # Kept in $CACHE_DIR/cross-root/<key>, <key> a hash of the package list,
-# and built again only when it changes.  Prints the root's path;
+# and built again only when it changes; the new root replaces the old.  Prints the root's path;
 # <root>.packages beside it lists what is in it.  Run as root.
 . "$(dirname "$0")/lib.sh"
 
@@ -122,4 +122,13 @@ if ! mv -T "$tmp/root" "$root" 2>/dev/null; then
 	log "cross root: another run built $root first; using it"
 fi
 log "cross root: built in $(($(date +%s) - t0))s"
+# Every build asks for the same root (cross_root_pairs), so the roots of
+# earlier package lists are not asked for any more: they go (about 2 GB
+# each).
+for old in "$root_dir"/*; do
+	name=${old##*/}
+	[[ $name =~ ^[0-9a-f]{12}(\.packages|\.missing)?$ ]] && [ "${name%%.*}" != "${root##*/}" ] || continue
+	[ ! -d "$old" ] || log "cross root: removing $old, the root of an earlier package list"
+	rm -rf --one-file-system "$old"
+done
 echo "$root"

@@ -1163,6 +1163,10 @@ EOF
 cat >"$xstubs/mmdebstrap" <<'EOF'
 #!/usr/bin/env bash
 printf '%s\n' "$@" >"$STUB_MMDEBSTRAP_ARGS"
+if [ -n "${STUB_MMDEBSTRAP_OK:-}" ]; then
+	mkdir -p "${@: -2:1}/usr"
+	exit 0
+fi
 if [ -n "${STUB_MMDEBSTRAP_HANGS:-}" ]; then
 	mkdir -p "${@: -2:1}/usr"
 	touch "$STUB_MMDEBSTRAP_HANGS"
@@ -1199,5 +1203,19 @@ root_interrupted() {
 	nothing_in "$c/cross-root"
 }
 check "cross-root: Ctrl-C while mmdebstrap runs leaves nothing half-made" root_interrupted
+# A root built for a new package list replaces the old one.
+root_replaced() {
+	local c=$tmp/c-xnew new
+	mkdir -p "$c/cross-root/0123456789ab/usr" "$tmp/xchroot"
+	touch "$c/cross-root/0123456789ab.packages" "$c/cross-root/0123456789ab.missing"
+	printf '#!/bin/sh
+echo "rustc-web:amd64 1.96.0+test"
+' >"$tmp/xchroot/chroot"
+	chmod +x "$tmp/xchroot/chroot"
+	new=$(xroot "$c" STUB_MMDEBSTRAP_OK=1 PATH="$tmp/xchroot:$xstubs:$stubs:$PATH" 2>/dev/null) || { echo "no root built"; return 1; }
+	[ -d "$new/usr" ] && [ "$(ls -A "$c/cross-root")" = "$(printf '%s\n' "${new##*/}" "${new##*/}.missing" "${new##*/}.packages")" ] ||
+		{ echo "new root $new; the cache holds: $(ls -A "$c/cross-root")"; return 1; }
+}
+check "cross-root: a root built for a new package list replaces the old one" root_replaced
 
 ktap_print
