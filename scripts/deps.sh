@@ -150,6 +150,9 @@ if [ ${#need[@]} -gt 0 ]; then
 	fi
 fi
 
+# The arm64 root is installed through qemu-user (criu-root.sh).
+[ "$karch" = x86_64 ] || [ "$(id -u)" != 0 ] || binfmt_register "$karch"
+
 mkdir -p "$CACHE_DIR/tools/bin"
 if [ "$(bindgen --version 2>/dev/null)" != "bindgen $BINDGEN_VERSION" ]; then
 	# Debian's bindgen 0.60 is older than Linux 6.12's minimum.

@@ -470,6 +470,23 @@ cross_field() {
 	done
 	die "no CROSS_TARGETS row for the kernel ARCH '$1'"
 }
+# binfmt_register KARCH: makes this machine run KARCH's programs through
+# qemu-user (mmdebstrap installs a foreign root that way).  binfmt-support
+# registers qemu-user with binfmt_misc on install, but only where
+# binfmt_misc is mounted, which a machine without systemd's automount
+# (or a container) does not have: it is mounted here, and the
+# interpreter enabled.  Run as root.
+binfmt_register() {
+	local deb qemu=qemu-$(cross_field "$1" 1)
+	deb=$(debian_arch "$1")
+	arch-test "$deb" >/dev/null 2>&1 && return
+	log "binfmt: registering $qemu with binfmt_misc, for the $deb root"
+	mountpoint -q /proc/sys/fs/binfmt_misc ||
+		mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || true
+	update-binfmts --enable "$qemu" >/dev/null 2>&1 || true
+	arch-test "$deb" >/dev/null 2>&1 ||
+		die "this machine cannot run $deb programs (arch-test $deb failed): qemu-user is not registered with binfmt_misc, and mounting it or enabling $qemu did not help (in a container, it must be privileged); as root: mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc; update-binfmts --enable $qemu"
+}
 # cross_root_pairs: cross-root.sh's arguments for them, one a line: every
 # build asks for the same root, which is then made once.
 cross_root_pairs() {

@@ -710,6 +710,36 @@ cross_names() {
 	fails_with "no CROSS_TARGETS row for the kernel ARCH 'mips'" debian_arch mips
 }
 check "lib: debian_arch and the cross compiler come from CROSS_TARGETS; an ARCH without a row is named" cross_names
+# binfmt_register: where binfmt_misc is not mounted (a fresh machine
+# without systemd's automount), it is mounted and qemu-user enabled; where
+# that does not help, what to do is said.
+binfmt_registers() {
+	local d=$tmp/binfmt out
+	rm -rf "$d" && mkdir -p "$d/bin"
+	printf '#!/bin/sh
+[ -e %s/enabled ]
+' "$d" >"$d/bin/arch-test"
+	printf '#!/bin/sh
+exit 1
+' >"$d/bin/mountpoint"
+	printf '#!/bin/sh
+echo "$*" >%s/mounted
+' "$d" >"$d/bin/mount"
+	printf '#!/bin/sh
+[ "$*" = "--enable qemu-aarch64" ] && [ -e %s/mounted ] && touch %s/enabled
+' "$d" "$d" >"$d/bin/update-binfmts"
+	chmod +x "$d"/bin/*
+	out=$(PATH="$d/bin:$PATH" bash -c '. "$1/lib.sh"; binfmt_register arm64' _ "$scripts" 2>&1) &&
+		grep -qx -- "-t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc" "$d/mounted" ||
+		{ echo "registering: $out; mounted: $(cat "$d/mounted" 2>/dev/null)"; return 1; }
+	rm -f "$d/enabled" "$d/mounted"
+	printf '#!/bin/sh
+exit 1
+' >"$d/bin/update-binfmts"
+	PATH="$d/bin:$PATH" fails_with "this machine cannot run arm64 programs (arch-test arm64 failed).*update-binfmts --enable qemu-aarch64" \
+		bash -c '. "$1/lib.sh"; binfmt_register arm64' _ "$scripts"
+}
+check "lib: binfmt_register mounts binfmt_misc and enables qemu-aarch64 where they are missing, else says what to do" binfmt_registers
 check "counts: where every test must run (the series kselftests), a skip counts as failed" \
 	counts_are strict_counts "196 3 0" "Testing complete. Ran 198 tests: passed: 196, failed: 1, skipped: 2"
 check "run: an unknown KERNEL is refused" \
