@@ -278,8 +278,8 @@ check "apply: a series that series/runs names but series/ lacks is refused, nami
 mkdir -p "$tree/kernel/configs" "$tree/arch/x86/configs"
 touch "$tree/kernel/configs/tiny-base.config" "$tree/kernel/configs/tiny.config" \
 	"$tree/arch/x86/configs/tiny.config"
-stub make 'for a; do case $a in O=*) o=${a#O=} ;; KCONFIG_ALLCONFIG=*) cfg=${a#*=} ;; INSTALL_PATH=*) inst=${a#*=} ;; TARGETS=*) targets=${a#*=} ;; esac; done
-case ${!#} in
+stub make 'for a; do case $a in O=*) o=${a#O=} ;; KCONFIG_ALLCONFIG=*) cfg=${a#*=} ;; INSTALL_PATH=*) inst=${a#*=} ;; TARGETS=*) targets=${a#*=} ;; allnoconfig | bzImage | install) t=$a ;; esac; done
+case ${t:-} in
 allnoconfig) cp "$cfg" "$o/.config" ;;
 bzImage)
 	echo "  CC      kernel/pid.o"
