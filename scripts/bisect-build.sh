@@ -4,7 +4,9 @@
 # each commit from the pre-capability base to the end of the series,
 # incrementally in one build directory, with the series kernel's config.
 # A commit that touches only selftests or docs rebuilds nothing, so it
-# costs little.
+# costs little.  A commit that touches a kselftest directory gets that
+# directory built too (its own build directory, incremental as well), as
+# build.sh builds it: the kernel build alone cannot fail on it.
 #
 # The build runs clippy (CLIPPY=1), and a patch is held to the checks
 # the Rust-for-Linux and kernel-doc maintainers run, on what it touches:
@@ -69,6 +71,15 @@ for c in "base/$rv/pre-cap" "${commits[@]}"; do
 		[ $rc = 0 ] || out_="make rustdoc failed: $(tail -n 20 "$out/rustdoc-$n.log")"
 		ktap_result "rustdoc: builds, no warning in the Rust files of: $name" "$([ -z "$out_" ]; echo $?)" "$out_"
 	fi
+	for t in $(sed -n 's|^tools/testing/selftests/\([^/]*\)/.*|\1|p' <<<"$touched" | sort -u); do
+		# FORCE_TARGETS: a target that fails fails the make.
+		if make -C "$tree/tools/testing/selftests" O="$out/kselftest-build" RUSTC=/usr/bin/rustc \
+				FORCE_TARGETS=1 TARGETS="$t" >"$out/selftests-$n-$t.log" 2>&1; then
+			ktap_result "kselftests build: $t at: $name" 0
+		else
+			ktap_result "kselftests build: $t at: $name" 1 "$(tail -n 20 "$out/selftests-$n-$t.log")"
+		fi
+	done
 	if [ -n "$cfiles" ]; then
 		# Warnings without their line numbers, at the commit and its parent.
 		new=$(cd "$tree" && for f in $cfiles; do
