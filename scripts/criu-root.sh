@@ -111,13 +111,11 @@ fi
 
 # Only building a foreign root runs its programs (through qemu-user);
 # booting a cached one does not.
+# Where qemu-user is not registered, mmdebstrap would fail deep in its
+# log: binfmt_register (lib.sh) registers it or says what to do.
 if [ "$debarch" != amd64 ]; then
 	need qemu-aarch64-static:qemu-user-static update-binfmts:binfmt-support arch-test:arch-test
-	# In a container, binfmt-support's install cannot register qemu-user
-	# when binfmt_misc is not mounted there; mmdebstrap would then fail
-	# deep in its log.
-	arch-test arm64 >/dev/null 2>&1 ||
-		die "this machine cannot run arm64 programs (arch-test arm64 failed): qemu-user is not registered with binfmt_misc; mount it (mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc) and run 'update-binfmts --enable qemu-aarch64', as root"
+	binfmt_register arm64
 fi
 log "criu root: building $root ($debarch) from $MIRROR (about 30 s; 5 minutes for arm64)"
 t0=$(date +%s)
