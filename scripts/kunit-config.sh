@@ -4,16 +4,16 @@
 # kernel configured otherwise than the test kernel, by
 # kconfig/kunit/CONFIG.config: no-user-ns (create_user_ns() only fails)
 # or no-multiuser (every task is root).  The kernel's own kunit.py
-# configures, builds and boots it (x86_64 under QEMU, as
-# Documentation/rust/testing.rst runs the doctests); prints its KTAP.
+# configures, builds and runs it; prints its KTAP, and exits non-zero
+# when a case failed or nothing ran.
 #
-# The kunitconfig kunit.py gets is the test kernel's config (build.sh's)
-# with CONFIG's lines, as olddefconfig settles them, and the fragment
-# itself, which kunit.py then checks the result against: the two kernels
-# differ in what CONFIG changes and nothing else.  The first time, the
-# build starts from a copy of the test kernel's build directory: kbuild
-# records the options each object depends on, so make rebuilds only what
-# the changed options reach, not the whole kernel.
+# The kernel is User Mode Linux, kunit.py's own default and one of Rust's
+# architectures (Documentation/rust/arch-support.rst): it has no drivers
+# or firmware to build, so it takes about 520 s from an empty ccache here
+# (662 objects) where the same fragment on the x86_64 test kernel's config
+# took 845 s; what these kernels check, the kernel crate under another
+# configuration, does not depend on the architecture.  kunit.py checks
+# that the kernel it built has the fragment's options.
 . "$(dirname "$0")/lib.sh"
 
 tree=${1:-} config=${2:-}
@@ -23,33 +23,23 @@ configs=$(cd "$PROJECT_DIR/kconfig/kunit" && ls -- *.config | sed 's/\.config$//
 kunitconfig=$PROJECT_DIR/kconfig/kunit/$config.config
 [ -n "$config" ] && [ -f "$kunitconfig" ] ||
 	die "no KUnit config '$config' in kconfig/kunit: give one of: $configs"
-kernel=$(build_dir "$tree")/kernel
-[ -f "$kernel/.config" ] ||
-	die "no test kernel config at $kernel/.config: build the tree's test kernel first (scripts/build.sh)"
-
 take_lock
-need "${KMAKE_NEEDS[@]}" qemu-system-x86_64:qemu-system-x86
+need "${KMAKE_NEEDS[@]}"
 
 options=()
 for o in "${KMAKE_OPTIONS[@]}"; do options+=(--make_options "$o"); done
-out=$(build_dir "$tree")/kunit-$config
+# Before 2026-12-01 these kernels were x86_64 ones, in kunit-CONFIG.
+rm -rf "$(build_dir "$tree")/kunit-$config"
+out=$(build_dir "$tree")/kunit-$config-um
 stage_begin "kunit $config"
-if [ ! -f "$out/.config" ]; then
-	rm -rf "$out" "$out.tmp"
-	cp -a "$kernel" "$out.tmp"
-	mv "$out.tmp" "$out"
-fi
-settled=$out.settled
-rm -rf "$settled"
-mkdir -p "$settled"
-cat "$kernel/.config" "$kunitconfig" >"$settled/.config"
-kmake "$tree" "$settled" olddefconfig >/dev/null ||
-	die "make olddefconfig failed on the test kernel's config with kconfig/kunit/$config.config"
 # --raw_output: the KTAP as the kernel printed it, for kunit.py parse and
 # the summary, like the test kernel's.
 in_build_dir "$out" env "${KMAKE_CCACHE[@]}" \
-	python3 "$tree/tools/testing/kunit/kunit.py" run --arch=x86_64 \
-	--build_dir="$out" --kunitconfig="$settled/.config" --kunitconfig="$kunitconfig" \
-	"${options[@]}" --jobs="$(nproc)" --timeout="${VM_TIMEOUT:-600}" --raw_output=kunit ||
+	python3 "$tree/tools/testing/kunit/kunit.py" run --arch=um \
+	--build_dir="$out" --kunitconfig="$kunitconfig" \
+	"${options[@]}" --jobs="$(nproc)" --timeout="${VM_TIMEOUT:-600}" --raw_output=kunit || {
 	log "kunit.py run failed for kconfig/kunit/$config.config (the KTAP above says which case; an empty one, the build or the boot)"
+	rc=1
+}
 stage_end
+exit "${rc:-0}"

@@ -9,7 +9,7 @@
 #      second pass of the kselftests in the same boot, SELinux test
 #      first, must give the same results (expect-rerun.sh); the kernel
 #      crate's doctests also on kernels without user namespaces and
-#      without users (kunit-config.sh)
+#      without users, as User Mode Linux kernels (kunit-config.sh)
 #   3. the kselftests and CRIU on the pre-capability base: exactly the
 #      cases that need the capability must fail there (expect-baseline.sh)
 #   4. the kselftests and CRIU on Debian's stock tree, which has upstream's
