@@ -73,8 +73,8 @@ for c in "base/$rv/pre-cap" "${commits[@]}"; do
 	fi
 	for t in $(sed -n 's|^tools/testing/selftests/\([^/]*\)/.*|\1|p' <<<"$touched" | sort -u); do
 		# FORCE_TARGETS: a target that fails fails the make.
-		if make -C "$tree/tools/testing/selftests" O="$out/kselftest-build" RUSTC=/usr/bin/rustc \
-				FORCE_TARGETS=1 TARGETS="$t" >"$out/selftests-$n-$t.log" 2>&1; then
+		if kselftest_make "$tree" "$out" FORCE_TARGETS=1 TARGETS="$t" \
+				>"$out/selftests-$n-$t.log" 2>&1; then
 			ktap_result "kselftests build: $t at: $name" 0
 		else
 			ktap_result "kselftests build: $t at: $name" 1 "$(tail -n 20 "$out/selftests-$n-$t.log")"

@@ -68,8 +68,7 @@ stage_end
 
 stage_begin selftests
 rm -rf "$out/kselftest"
-selftest_make=(make -C "$tree/tools/testing/selftests" O="$out/kselftest-build"
-	INSTALL_PATH="$out/kselftest" RUSTC=/usr/bin/rustc)
+selftest_make=(kselftest_make "$tree" "$out" INSTALL_PATH="$out/kselftest")
 if [ "$karch" != x86_64 ]; then
 	# In the cross root, where the tree is /mnt, with its rustc and the
 	# architecture's C and Rust libraries (its CROSS_TARGETS row).  The

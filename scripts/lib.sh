@@ -236,6 +236,15 @@ kmake() {
 		make -C "$tree" O="$out" "${arch[@]}" "${KMAKE_OPTIONS[@]}" -j"$(nproc)" "$@"
 }
 
+# kselftest_make TREE OUT MAKE-ARGS...: the kselftests' make of TREE on
+# this host, building in OUT/kselftest-build, with Debian's rustc for the
+# Rust kselftests (as KMAKE_RUST, and for the same reason).
+kselftest_make() {
+	local tree=$1 out=$2
+	shift 2
+	make -C "$tree/tools/testing/selftests" O="$out/kselftest-build" RUSTC=/usr/bin/rustc "$@"
+}
+
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
