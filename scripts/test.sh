@@ -140,9 +140,7 @@ part bisect "$here/bisect-build.sh"
 
 echo "== make run in a minimal Debian 12 root with an empty project cache"
 beside_wait fresh-root
-cp "$work/fresh-root.out" "$work/fresh-root.ktap"
-cat "$work/fresh-root.ktap"
-kunit_parse "$work/fresh-root.ktap" >"$work/fresh-root.parsed"
+part fresh-root cat "$work/fresh-root.out"
 
 echo
 echo "== summary"
