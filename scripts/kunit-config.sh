@@ -32,6 +32,7 @@ for o in "${KMAKE_OPTIONS[@]}"; do options+=(--make_options "$o"); done
 rm -rf "$(build_dir "$tree")/kunit-$config"
 out=$(build_dir "$tree")/kunit-$config-um
 stage_begin "kunit $config"
+rc=0
 # --raw_output: the KTAP as the kernel printed it, for kunit.py parse and
 # the summary, like the test kernel's.
 in_build_dir "$out" env "${KMAKE_CCACHE[@]}" \
@@ -42,4 +43,4 @@ in_build_dir "$out" env "${KMAKE_CCACHE[@]}" \
 	rc=1
 }
 stage_end
-exit "${rc:-0}"
+exit "$rc"
