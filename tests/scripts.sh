@@ -534,6 +534,34 @@ check "kunit-config: no config given is refused, naming the known ones" \
 	kunit_refused "no KUnit config '' in kconfig/kunit: give one of: no-multiuser no-user-ns" \
 	"$tmp/kunit-tree"
 
+# kunit-config.sh prints kunit.py's progress and KTAP, and keeps the
+# build's output (thousands of clang warnings on UML) in a file, which it
+# shows the end of when kunit.py fails.  A stub kunit.py prints one of
+# each and exits with $STUB_RC.
+stub_tree=$tmp/kunit-stub
+mkdir -p "$stub_tree/tools/testing/kunit"
+cat >"$stub_tree/tools/testing/kunit/kunit.py" <<'EOF_'
+import os, sys
+print("[00:00:00] Building KUnit Kernel ...")
+print("include/asm-generic/io.h:1:1: warning: a build warning")
+print("KTAP version 1\n1..1\nok 1 a_case")
+sys.exit(int(os.environ.get("STUB_RC", "0")))
+EOF_
+kunit_filtered() { # kunit_filtered RC: kunit-config.sh's output and log with the stub exiting RC
+	local out rc=0 blog=$stub_tree/.build/kunit-no-user-ns-um/kunit.py-build.log
+	out=$(in_cache "$tmp/kc2" STUB_RC="$1" "$scripts/kunit-config.sh" "$stub_tree" no-user-ns 2>"$tmp/kc2.err") || rc=$?
+	[ "$out" = "$(printf '[00:00:00] Building KUnit Kernel ...\nKTAP version 1\n1..1\nok 1 a_case')" ] ||
+		{ echo "stdout: $out"; return 1; }
+	grep -qx "include/asm-generic/io.h:1:1: warning: a build warning" "$blog" || { echo "no warning in $blog"; return 1; }
+	if [ "$1" = 0 ]; then
+		[ $rc = 0 ] && ! grep -q "a build warning" "$tmp/kc2.err" || { cat "$tmp/kc2.err"; return 1; }
+	else
+		[ $rc != 0 ] && grep -q "a build warning" "$tmp/kc2.err" || { echo "rc $rc"; cat "$tmp/kc2.err"; return 1; }
+	fi
+}
+check "kunit-config: only kunit.py's progress and KTAP are printed, the build's output is kept" kunit_filtered 0
+check "kunit-config: when kunit.py fails, the end of the build's output is shown and the exit is non-zero" kunit_filtered 1
+
 # The Rust toolchain: the pin while apt offers it, else the newest version
 # offered for all five packages that Linux 6.12 accepts; RUST_VERSION
 # must be one apt offers.
