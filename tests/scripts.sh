@@ -795,6 +795,9 @@ check "arch: ARCH=arm64 with the debug kernel is refused" \
 	in_cache "$tmp/c-apply" ARCH=arm64 DEBUG=1 "$scripts/build.sh" series
 check "arch: make test with ARCH=arm64 is refused: it runs both" \
 	fails_with "ARCH=arm64: make test runs x86_64 and arm64 itself" in_cache "$tmp/c-test" ARCH=arm64 "$scripts/test.sh"
+check "test: an unknown argument is refused, naming the ones there are" \
+	fails_with "unknown argument 'everything': 'scripts/test.sh' runs make test, 'scripts/test.sh all' make test-all" \
+	in_cache "$tmp/c-test" "$scripts/test.sh" everything
 
 # make run TREE=: the user's own tree, a git tree with what apply-tree.sh
 # looks for and hello.c for the fake series' patches.
