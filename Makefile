@@ -5,14 +5,15 @@
 #               DEBUG=1 for the debug kernel: KASAN, lockdep, UBSAN)
 #   make test   the project's tests (CI's): the series checked statically,
 #               the scripts' own tests, the kselftests and CRIU on the
-#               series, pre-capability, stock and arm64 kernels, make run
-#               on a fresh root
-#   make test-all  make test, and the doctests on User Mode Linux kernels,
-#               Debian's own kernels, every patch built on its own
+#               series, pre-capability and stock kernels, make run on a
+#               fresh root
+#   make test-all  make test, and the series kernel for arm64, the doctests
+#               on User Mode Linux kernels, Debian's own kernels, every
+#               patch built on its own
 #   make bench  the PID selection benchmark, in the kernel make run built
 # TREE=/path/to/linux: your own kernel git tree instead (make run only).
 # ARCH=arm64: the kernel built for arm64 and booted under
-# qemu-system-aarch64 (make run and make bench; make test runs both).
+# qemu-system-aarch64 (make run and make bench; make test-all runs both).
 KERNEL ?= $(if $(TREE),tree,series)
 DEBUG ?= 0
 
