@@ -35,9 +35,9 @@
 # the cross root (and for make test-all the arm64 root) is built beside
 # the static checks and what follows them, and the fresh root runs beside
 # the kernels after the series one, whose objects its own build then
-# finds in ccache (beside).  And only the series kernel runs the kselftests twice in a
-# boot (RERUN=0 for the others): only its second pass is compared.  Each
-# saves minutes on a run from an empty cache.
+# finds in ccache (beside).  And only the series kernel runs the
+# kselftests twice in a boot (RERUN=0 for the others): only its second
+# pass is compared.  Each saves minutes on a run from an empty cache.
 . "$(dirname "$0")/lib.sh"
 # make passes its command line's variables on: ARCH=arm64 would make
 # every run below an arm64 one.  The tests choose the architecture of
