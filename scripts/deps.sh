@@ -157,8 +157,11 @@ mkdir -p "$CACHE_DIR/tools/bin"
 if [ "$(bindgen --version 2>/dev/null)" != "bindgen $BINDGEN_VERSION" ]; then
 	# Debian's bindgen 0.60 is older than Linux 6.12's minimum.
 	log "cargo: installing bindgen-cli $BINDGEN_VERSION"
+	# Its build directory is kept in the cache: fresh-root.sh shares it
+	# with the fresh root, where the same toolchain then finds it built.
 	LIBCLANG_PATH=$(llvm-config --libdir) /usr/bin/cargo install --quiet --locked \
-		--root "$CACHE_DIR/tools" "bindgen-cli@$BINDGEN_VERSION"
+		--root "$CACHE_DIR/tools" --target-dir "$CACHE_DIR/tools/cargo-target" \
+		"bindgen-cli@$BINDGEN_VERSION"
 fi
 
 venv=$CACHE_DIR/tools/venv

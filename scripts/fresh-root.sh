@@ -6,8 +6,12 @@
 # (scripts/prerequisites.txt) and this machine's CA certificates, then a
 # clean clone of the project's HEAD runs 'make run' there with an empty
 # project cache.  It shares the host's download caches (apt's archives,
-# cargo's registry, pip's cache) and ccache, to save time; nothing
-# installed is shared.  Prints KTAP; the last diagnostic gives the time.
+# cargo's registry, pip's cache) and build caches (ccache, the build
+# directory of bindgen-cli), to save time; nothing installed is shared.
+# A build cache can hide a build tool the fresh root lacks where nothing
+# is compiled; the kernel's build and the Rust kselftests' still call
+# clang, rustc and the linker there.  Prints KTAP; the last diagnostic
+# gives the time.
 #
 # Everything happens in a mount namespace of its own, so that no bind
 # mount outlives the run, even when it is killed.
@@ -53,6 +57,7 @@ shares=(
 	"${CARGO_HOME:-$HOME/.cargo}/registry:/root/.cargo/registry"
 	"${XDG_CACHE_HOME:-$HOME/.cache}/pip:/root/.cache/pip"
 	"$CACHE_DIR/ccache:/root/.cache/capcr/ccache"
+	"$CACHE_DIR/tools/cargo-target:/root/.cache/capcr/tools/cargo-target"
 )
 mounts=""
 for s in "${shares[@]}"; do
