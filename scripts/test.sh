@@ -80,13 +80,6 @@ beside() {
 	setsid "$@" >"$work/$name.out" 2>"$work/$name.err" &
 	beside_pid[$name]=$!
 }
-# beside_idle NAME COMMAND...: beside, at the lowest CPU priority
-# (idle.sh): COMMAND gets only the CPU time the run's other steps leave.
-beside_idle() {
-	local name=$1
-	shift
-	beside "$name" "$here/idle.sh" "$@"
-}
 beside_wait() {
 	local name=$1
 	wait "${beside_pid[$name]}" || true
@@ -117,7 +110,7 @@ if [ "$all" = 1 ]; then
 	# says why it cannot be).  Measured in make test from an empty cache
 	# (7494cef): the x86_64 kernels leave it too little to fit in 90 min.
 	"$here/apply.sh" series >/dev/null || true
-	beside_idle arm64-build env ARCH=arm64 "$here/build.sh" series
+	beside arm64-build "$here/idle.sh" env ARCH=arm64 "$here/build.sh" series
 fi
 "$here/run.sh" series || true
 
