@@ -9,8 +9,9 @@
 # through qemu-user (binfmt).
 # Kept in $CACHE_DIR/criu-root/<key>, <key> a hash of the packages, the
 # CRIU version and a foreign DEBARCH, and built again only when they
-# change.  Prints the root's path; <root>.packages beside it lists what is
-# in it.  Run as root.
+# change; the new root replaces the old one of its architecture.  Prints
+# the root's path; <root>.packages beside it lists what is in it.  Run as
+# root.
 . "$(dirname "$0")/lib.sh"
 
 # The version the test results were obtained with.  Debian replaces it in
@@ -137,4 +138,13 @@ chroot "$tmp/root" dpkg-query -W >"$tmp/root.packages"
 mv "$tmp/root.packages" "$root.packages"
 mv "$tmp/root" "$root"
 log "criu root: built in $(($(date +%s) - t0))s"
+# One root an architecture: the root of an earlier package list or CRIU
+# version is not asked for any more, and goes.  mmdebstrap writes the
+# root's architecture to var/lib/dpkg/arch.
+for old in "$root_dir"/*/; do
+	old=${old%/}
+	[ "$old" != "$root" ] && [ "$(head -n 1 "$old/var/lib/dpkg/arch" 2>/dev/null)" = "$debarch" ] || continue
+	log "criu root: removing $old, the $debarch root of an earlier package list or CRIU version"
+	rm -rf --one-file-system "$old" "$old.packages"
+done
 echo "$root"

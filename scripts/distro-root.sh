@@ -7,8 +7,9 @@
 # its own modules from the root (vng --root).  The package is the one
 # linux-image-amd64 depends on in that release now: Debian replaces it in
 # point releases, and the report names the one that ran.  Kept in
-# $CACHE_DIR/distro-root/<key>, built again when the CRIU root or the
-# package changes.  Prints "ROOT IMAGE PACKAGE VERSION".  Run as root.
+# $CACHE_DIR/distro-root/KERNEL-<key>, built again when the CRIU root or
+# the package changes, and then replacing the old one.  Prints "ROOT IMAGE
+# PACKAGE VERSION".  Run as root.
 . "$(dirname "$0")/lib.sh"
 
 case ${1:-} in
@@ -51,6 +52,12 @@ if [ ! -d "$root" ]; then
 	{ cat "$base.packages"; printf '%s\t%s\n' "$package" "$version"; } >"$root.packages"
 	# The root itself is the mark of a complete build: it is moved last.
 	mv "$tmp/root" "$root"
+	# One root a kernel: that of an earlier package or CRIU root goes.
+	for old in "$root_dir/$kernel"-*; do
+		[ "${old%.packages}" != "$root" ] || continue
+		[ ! -d "$old" ] || log "$kernel root: removing $old, the root of an earlier package or CRIU root"
+		rm -rf --one-file-system "$old"
+	done
 fi
 image=$root/boot/vmlinuz-$kver
 [ -f "$image" ] || die "$package has no /boot/vmlinuz-$kver"

@@ -391,6 +391,19 @@ rerun_once() {
 check "vm: RERUN=0 runs the kselftests once, and the rerun check skips, saying why" rerun_once
 check "vm: RERUN=yes is refused" fails_with "RERUN='yes': use 1" env RERUN=yes "$scripts/vm.sh" series
 
+# trixie_offers_criu: apt as criu-root.sh asks it what trixie offers
+# (private_apt): criu 4.1.1-1.  apt_stubs_back: the usual apt stubs again.
+trixie_offers_criu() {
+	mv "$stubs/apt-get" "$tmp/apt-get.saved"
+	mv "$stubs/apt-cache" "$tmp/apt-cache.saved"
+	stub apt-get 'exit 0'
+	stub apt-cache 'for a; do [ "$a" != madison ] || { echo " criu | 4.1.1-1 | https://deb.example trixie/main"; exit 0; }; done; exit 1'
+}
+apt_stubs_back() {
+	mv "$tmp/apt-get.saved" "$stubs/apt-get"
+	mv "$tmp/apt-cache.saved" "$stubs/apt-cache"
+}
+
 # ARCH=arm64: the guest boots qemu-system-aarch64 on an arm64 root of its
 # own (criu-root.sh arm64, made here by stubs of mmdebstrap and chroot),
 # with the kernel's modules and the kselftests shared into it, the
@@ -405,17 +418,12 @@ arm64_vm() {
 	for c in qemu-system-aarch64 qemu-aarch64-static update-binfmts arch-test; do stub "$c" 'exit 0'; done
 	stub mmdebstrap 'printf "%s\n" "$@" >"$STUB_MMDEBSTRAP_ARGS"; mkdir -p "${@: -2:1}/usr/lib/modules"'
 	stub chroot 'printf "criu\t4.1.1-1\n"'
-	# What trixie offers, asked with a private apt state (private_apt).
-	mv "$stubs/apt-get" "$tmp/apt-get.saved"
-	mv "$stubs/apt-cache" "$tmp/apt-cache.saved"
-	stub apt-get 'exit 0'
-	stub apt-cache 'for a; do [ "$a" != madison ] || { echo " criu | 4.1.1-1 | https://deb.example trixie/main"; exit 0; }; done; exit 1'
+	trixie_offers_criu
 	rm -f "$tmp/vng.args" "$tmp/mmdebstrap.args"
 	in_cache "$tmp/c-apply" ARCH=arm64 STUB_VNG=record STUB_VNG_ARGS="$tmp/vng.args" \
 		STUB_MMDEBSTRAP_ARGS="$tmp/mmdebstrap.args" "$scripts/vm.sh" series >"$tmp/vm-arm64.log" 2>&1
 	rm -f "$stubs"/{qemu-system-aarch64,qemu-aarch64-static,update-binfmts,arch-test,mmdebstrap,chroot}
-	mv "$tmp/apt-get.saved" "$stubs/apt-get"
-	mv "$tmp/apt-cache.saved" "$stubs/apt-cache"
+	apt_stubs_back
 	[ -f "$tmp/vng.args" ] || { echo "vng was not started:"; cat "$tmp/vm-arm64.log"; return 1; }
 	grep -qx -- --architectures=arm64 "$tmp/mmdebstrap.args" ||
 		{ echo "mmdebstrap was not asked for an arm64 root:"; cat "$tmp/mmdebstrap.args"; return 1; }
@@ -435,11 +443,7 @@ no_binfmt() {
 	local c out
 	for c in qemu-aarch64-static update-binfmts; do stub "$c" 'exit 0'; done
 	stub arch-test 'exit 1'
-	# What trixie offers, asked with a private apt state (private_apt).
-	mv "$stubs/apt-get" "$tmp/apt-get.saved"
-	mv "$stubs/apt-cache" "$tmp/apt-cache.saved"
-	stub apt-get 'exit 0'
-	stub apt-cache 'for a; do [ "$a" != madison ] || { echo " criu | 4.1.1-1 | https://deb.example trixie/main"; exit 0; }; done; exit 1'
+	trixie_offers_criu
 	fails_with "this machine cannot run arm64 programs (arch-test arm64 failed): qemu-user is not registered with binfmt_misc" \
 		in_cache "$tmp/c-binfmt" "$scripts/criu-root.sh" arm64 || return 1
 	[ -z "$(ls -A "$tmp/c-binfmt/criu-root" 2>/dev/null)" ] || { echo "it made $(ls -A "$tmp/c-binfmt/criu-root")"; return 1; }
@@ -452,10 +456,57 @@ no_binfmt() {
 	rm -f "$stubs"/{qemu-aarch64-static,update-binfmts,arch-test,mmdebstrap,chroot}
 	out=$(in_cache "$tmp/c-binfmt" "$scripts/criu-root.sh" arm64 2>&1) &&
 		grep -q 'criu root: .* (cached)' <<<"$out" || { echo "a cached root: $out"; return 1; }
-	mv "$tmp/apt-get.saved" "$stubs/apt-get"
-	mv "$tmp/apt-cache.saved" "$stubs/apt-cache"
+	apt_stubs_back
 }
 check "criu-root: an arm64 root on a machine that cannot run arm64 programs is refused, saying what to do; a cached one is not" no_binfmt
+# A root built again (another CRIU version, another package list)
+# replaces the old one of its architecture, and only that one.
+criu_root_replaced() {
+	local c=$tmp/c-roots new
+	mkdir -p "$c/criu-root/000000000001/var/lib/dpkg" "$c/criu-root/000000000002/var/lib/dpkg"
+	echo amd64 >"$c/criu-root/000000000001/var/lib/dpkg/arch"
+	echo arm64 >"$c/criu-root/000000000002/var/lib/dpkg/arch"
+	touch "$c/criu-root/000000000001.packages" "$c/criu-root/000000000002.packages"
+	trixie_offers_criu
+	stub mmdebstrap 'mkdir -p "${@: -2:1}/var/lib/dpkg"; echo amd64 >"${@: -2:1}/var/lib/dpkg/arch"'
+	stub chroot 'printf "criu\t4.1.1-1\n"'
+	new=$(in_cache "$c" "$scripts/criu-root.sh" 2>"$tmp/roots.err") || { cat "$tmp/roots.err"; return 1; }
+	rm -f "$stubs"/{mmdebstrap,chroot}
+	apt_stubs_back
+	[ -d "$new" ] && [ -f "$new.packages" ] || { echo "no new root: $new"; return 1; }
+	[ ! -e "$c/criu-root/000000000001" ] && [ ! -e "$c/criu-root/000000000001.packages" ] ||
+		{ echo "the old amd64 root is still there"; return 1; }
+	[ -d "$c/criu-root/000000000002" ] && [ -f "$c/criu-root/000000000002.packages" ] ||
+		{ echo "the arm64 root went too"; return 1; }
+	grep -q "removing $c/criu-root/000000000001, the amd64 root" "$tmp/roots.err" || { cat "$tmp/roots.err"; return 1; }
+}
+check "criu-root: a root built again replaces the old one of its architecture, not the other's" criu_root_replaced
+# distro-root.sh: the root of a Debian kernel package that a point release
+# replaced goes when the new one is built; the other kernel's stays.
+distro_root_replaced() {
+	local c=$tmp/c-distro old new
+	old=$c/distro-root/debian-6.1-000000000001
+	mkdir -p "$old" "$c/distro-root/debian-6.12-000000000002" "$tmp/kpkg/boot"
+	touch "$old.packages" "$c/distro-root/debian-6.12-000000000002.packages" "$tmp/kpkg/boot/vmlinuz-6.1.0-99-amd64"
+	trixie_offers_criu
+	stub apt-cache 'for a; do case $a in madison) echo " x | 4.1.1-1 | https://deb.example trixie/main"; exit 0 ;;
+		depends) echo "  Depends: linux-image-6.1.0-99-amd64"; exit 0 ;; esac; done; exit 1'
+	stub apt-get 'p=${*: -1}; [ "${*: -2:1}" != download ] || touch "${p%%=*}_${p#*=}_amd64.deb"'
+	stub mmdebstrap 'mkdir -p "${@: -2:1}/var/lib/dpkg"; echo amd64 >"${@: -2:1}/var/lib/dpkg/arch"'
+	stub chroot 'printf "criu\t4.1.1-1\n"'
+	stub dpkg-deb "tar -C '$tmp/kpkg' -cf - ."
+	stub depmod 'exit 0'
+	new=$(in_cache "$c" "$scripts/distro-root.sh" debian-6.1 2>"$tmp/distro.err") || { cat "$tmp/distro.err"; return 1; }
+	rm -f "$stubs"/{mmdebstrap,chroot,dpkg-deb,depmod}
+	apt_stubs_back
+	new=${new%% *}
+	[ -f "$new/boot/vmlinuz-6.1.0-99-amd64" ] && [ -f "$new.packages" ] || { echo "no new root: $new"; return 1; }
+	[ ! -e "$old" ] && [ ! -e "$old.packages" ] || { echo "the old debian-6.1 root is still there"; return 1; }
+	[ -d "$c/distro-root/debian-6.12-000000000002" ] && [ -f "$c/distro-root/debian-6.12-000000000002.packages" ] ||
+		{ echo "the debian-6.12 root went too"; return 1; }
+	grep -q "removing $old, the root of an earlier package" "$tmp/distro.err" || { cat "$tmp/distro.err"; return 1; }
+}
+check "distro-root: a root built for a newer kernel package replaces that kernel's old one, not the other kernel's" distro_root_replaced
 
 # artifact.sh: a build handed from one CI job to another holds what the VM
 # and the report need and no objects, comes back whole in place of what
