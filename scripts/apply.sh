@@ -15,7 +15,7 @@ kernel_paths "${1:-}"
 repo=$CACHE_DIR/linux.git
 
 case $kernel in
-series) base=pre-cap ;;
+series) base="pre-cap" ;;
 pre-cap | stock) base=$kernel ;;
 esac
 list=$(series_patches "$kernel") || exit 1

@@ -76,6 +76,7 @@ git init -q --bare "$repo"
 # a run, holding the cache's lock (fd 9, inherited) and both cores.
 git -C "$repo" config gc.auto 0
 git -C "$repo" config maintenance.auto false
+# shellcheck disable=SC2034 # git_fixed (lib.sh) reads it
 FIXED_DATE="@$(stat -c %Y "$tarball") +0000"
 
 if ! git -C "$repo" rev-parse -q --verify "refs/heads/base/$rv/stock" >/dev/null; then

@@ -45,8 +45,8 @@ for c in "base/$rv/pre-cap" "${commits[@]}"; do
 	git -C "$tree" checkout -q --detach "$c"
 	# A rewritten .config would make every commit a full rebuild.
 	cmp -s "$config" "$out/kernel/.config" || cp "$config" "$out/kernel/.config"
-	# shellcheck disable=SC2046 # kernel_targets prints make targets, one a word
 	t0=$(date +%s)
+	# shellcheck disable=SC2046 # kernel_targets prints make targets, one a word
 	if kmake "$tree" "$out/kernel" CLIPPY=1 $(kernel_targets "$config") >"$out/build-$n.log" 2>&1; then
 		ktap_result "builds: $name" 0 "built in $(($(date +%s) - t0))s"
 	else

@@ -14,7 +14,6 @@ take_lock
 rv=$(ref_version "$(current_base_version)")
 repo=$CACHE_DIR/linux.git
 pre=base/$rv/pre-cap
-stock=base/$rv/stock
 list=$(series_dirs series) || exit 1
 mapfile -t dirs <<<"$list"
 list=$(series_patches series) || exit 1
@@ -94,8 +93,9 @@ git -C "$repo" for-each-ref --format='%(refname:short)' "refs/heads/$rt/" |
 tmp=$(mktemp -d)
 author=$(git mailinfo /dev/null /dev/null <"$(cover_letter "${dirs[0]}")" | sed -n 's/^\(Author\|Email\): //p')
 rc=0
-out=$(export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="$(sed -n 1p <<<"$author")" \
-	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1="$(sed -n 2p <<<"$author")" DEV_NAME=$rt
+name=$(sed -n 1p <<<"$author") email=$(sed -n 2p <<<"$author")
+out=$(export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="$name" \
+	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1="$email" DEV_NAME=$rt
 	"$PROJECT_DIR/scripts/tree.sh" 2>&1 >/dev/null && SERIES_OUT=$tmp/series "$PROJECT_DIR/scripts/export.sh" 2>&1) || rc=$?
 if [ $rc = 0 ]; then
 	out=$(diff <(cd "$SERIES_DIR" && find . -type f | sort) <(cd "$tmp/series" && find . -type f | sort) || true)

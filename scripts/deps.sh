@@ -48,9 +48,11 @@ APT_PACKAGES=(
 	secilc
 	# The fresh-root test (fresh-root.sh) makes a minimal Debian 12 root.
 	mmdebstrap
+	# The scripts' own tests (tests/scripts.sh) check every script with it.
+	shellcheck
 )
 
-# ARCH=arm64 (make run ARCH=arm64, and make test's arm64 part) also boots
+# ARCH=arm64 (make run ARCH=arm64, and make test-all's arm64 part) also boots
 # qemu-system-aarch64, on an arm64 root that mmdebstrap installs through
 # qemu-user (binfmt-support registers it; arch-test is how mmdebstrap
 # checks that it runs).

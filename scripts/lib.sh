@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared settings and helpers for the scripts; sourced, never run.
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # its settings are read by the scripts that source it
 
 set -euo pipefail
 
@@ -486,7 +488,8 @@ cross_field() {
 # (or a container) does not have: it is mounted here, and the
 # interpreter enabled.  Run as root.
 binfmt_register() {
-	local deb qemu=qemu-$(cross_field "$1" 1)
+	local deb qemu
+	qemu=qemu-$(cross_field "$1" 1)
 	deb=$(debian_arch "$1")
 	arch-test "$deb" >/dev/null 2>&1 && return
 	log "binfmt: registering $qemu with binfmt_misc, for the $deb root"

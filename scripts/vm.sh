@@ -36,7 +36,7 @@ share=
 # kernels boot a root of their own (own_root: distro-root.sh,
 # criu-root.sh arm64), which gets the series' kselftests read-only and the
 # results directory, with a copy of the script, as guest_dir.
-guest_kselftest=$out/kselftest guest_dir= own_root=
+guest_kselftest=$out/kselftest guest_dir='' own_root=''
 if [ -n "$distro" ] || [ "$karch" != x86_64 ]; then
 	own_root=1 guest_kselftest=/run/kselftest guest_dir=/run/capcr
 	vng_extra=(--rodir "$guest_kselftest=$out/kselftest")

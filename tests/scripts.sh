@@ -26,6 +26,21 @@ fails_with() {
 	grep -q -- "$pattern" <<<"$out" || { echo "$out"; return 1; }
 }
 
+# ---- the scripts as text ----
+
+# Every shell file git tracks (the scripts, these tests, CRIU's guest
+# side, CI's entry point) passes shellcheck at warning level, which
+# follows lib.sh where a script sources it (.shellcheckrc); its info and
+# style notes are matters of taste.
+shellcheck_clean() {
+	local files
+	need shellcheck:shellcheck
+	mapfile -t files < <(git -C "$PROJECT_DIR" ls-files '*.sh' .ci/run)
+	[ "${#files[@]}" -gt 1 ] || { echo "git lists no shell files in $PROJECT_DIR"; return 1; }
+	(cd "$PROJECT_DIR" && shellcheck -S warning "${files[@]}")
+}
+check "shellcheck: every shell file is clean at warning level" shellcheck_clean
+
 # ---- bad input, in a cache of its own ----
 
 stubs=$tmp/stubs
