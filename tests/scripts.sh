@@ -406,11 +406,15 @@ rerun_once() {
 check "vm: RERUN=0 runs the kselftests once, and the rerun check skips, saying why" rerun_once
 check "vm: RERUN=yes is refused" fails_with "RERUN='yes': use 1" env RERUN=yes "$scripts/vm.sh" series
 
-# trixie_offers_criu: apt as criu-root.sh asks it what trixie offers
-# (private_apt): criu 4.1.1-1.  apt_stubs_back: the usual apt stubs again.
-trixie_offers_criu() {
+# apt_stubs_aside: the usual apt stubs set aside, for a test's own;
+# apt_stubs_back puts them back.  trixie_offers_criu: apt as
+# criu-root.sh asks it what trixie offers (private_apt): criu 4.1.1-1.
+apt_stubs_aside() {
 	mv "$stubs/apt-get" "$tmp/apt-get.saved"
 	mv "$stubs/apt-cache" "$tmp/apt-cache.saved"
+}
+trixie_offers_criu() {
+	apt_stubs_aside
 	stub apt-get 'exit 0'
 	stub apt-cache 'for a; do [ "$a" != madison ] || { echo " criu | 4.1.1-1 | https://deb.example trixie/main"; exit 0; }; done; exit 1'
 }
@@ -503,7 +507,7 @@ distro_root_replaced() {
 	old=$c/distro-root/debian-6.1-000000000001
 	mkdir -p "$old" "$c/distro-root/debian-6.12-000000000002" "$tmp/kpkg/boot"
 	touch "$old.packages" "$c/distro-root/debian-6.12-000000000002.packages" "$tmp/kpkg/boot/vmlinuz-6.1.0-99-amd64"
-	trixie_offers_criu
+	apt_stubs_aside
 	stub apt-cache 'for a; do case $a in madison) echo " x | 4.1.1-1 | https://deb.example trixie/main"; exit 0 ;;
 		depends) echo "  Depends: linux-image-6.1.0-99-amd64"; exit 0 ;; esac; done; exit 1'
 	stub apt-get 'p=${*: -1}; [ "${*: -2:1}" != download ] || touch "${p%%=*}_${p#*=}_amd64.deb"'
